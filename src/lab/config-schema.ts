@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { isIP } from 'node:net';
+
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'a DNS name like mail.st.um');
+
+const ipAddress = z.string().refine((v) => isIP(v) !== 0, 'an IPv4 or IPv6 address like 127.0.0.1');
+
+const cidr = z.string().refine((v) => {
+  const [addr, bits, extra] = v.split('/');
+  if (extra !== undefined || addr === undefined || isIP(addr) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(addr) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
+}, 'an address or network like 127.0.0.1/32 or 192.168.1.0/24');
+
+const port = z.number().int().min(0).max(65535);
+
+export const hostSchema = z
+  .object({
+    name: hostName,
+    address: ipAddress,
+    aliases: z.array(hostName).default([]),
+  })
+  .strict();
+
+export const domainSchema = z
+  .object({
+    name: hostName,
+    /** The host whose SMTP server delivers this domain's mail into local mailboxes. */
+    mailHost: hostName,
+    /** The hosts that serve the domain's DNS zone, the first being the primary. */
+    nameServers: z.array(hostName).default([]),
+  })
+  .strict();
+
+export const userSchema = z
+  .object({
+    address: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'a mail address like user1@st.um'),
+    password: z.string().min(1),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    /** The protocol; defaults to the service's key in the `services` map. */
+    kind: z.string().optional(),
+    enabled: z.boolean().default(true),
+    host: hostName,
+    /** The port to listen on; without it, the kind's standard port plus the lab's port offset. 0 picks a free port. */
+    port: port.optional(),
+  })
+  .strict();
+
+export const mailSchema = z
+  .object({
+    /** Clients in these networks may relay (the seed's LOCAL_NETWORK). */
+    localNetworks: z.array(cidr).default(['127.0.0.1/32']),
+    /** Foreign domains this lab accepts mail for and passes on (the seed's RELAY_DOMAINS). */
+    relayDomains: z.array(hostName).default([]),
+    maxMessageBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(36700160),
+    maxRecipients: z.number().int().min(1).max(100000).default(100),
+    /** Educational switch: allow AUTH/LOGIN/USER-PASS without TLS for clients on loopback, so the clear-text password can be watched. */
+    allowPlaintextAuth: z.boolean().default(true),
+  })
+  .strict();
+
+export const labSchema = z
+  .object({
+    /** Added to every standard port (25 → 10025). Omit to let the lab choose: 0 when it may bind low ports, 10000 otherwise. */
+    portOffset: z.number().int().min(0).max(60000).optional(),
+    dataDir: z.string().min(1).optional(),
+    domains: z.array(domainSchema).min(1),
+    hosts: z.array(hostSchema).min(1),
+    dns: z
+      .object({
+        forwarders: z.array(ipAddress).default([]),
+      })
+      .strict()
+      .default({}),
+    mail: mailSchema.default({}),
+    users: z.array(userSchema).default([]),
+    services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name like smtp'), serviceSchema).default({}),
+    tap: z
+      .object({
+        /** Conversations kept in memory for the console and `wirelab trace`. */
+        maxConversations: z.number().int().min(10).max(1000000).default(2000),
+        /** Bytes of each conversation kept in memory; the rest is counted, not kept. */
+        maxBytesPerConversation: z.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type HostConfig = z.infer<typeof hostSchema>;
+export type DomainConfig = z.infer<typeof domainSchema>;
+export type UserConfig = z.infer<typeof userSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type MailConfig = z.infer<typeof mailSchema>;
+export type LabConfig = z.infer<typeof labSchema>;
+export type LabConfigInput = z.input<typeof labSchema>;

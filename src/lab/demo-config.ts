@@ -1,0 +1,59 @@
+/**
+ * The built-in demo lab: the seed's network (st.um, its secondary ns2, and the relay domain um.es) on loopback.
+ * `wirelab init` writes this text as it is, so the comments are the documentation of the config file.
+ */
+export const DEMO_CONFIG_YAML = `# wirelab lab configuration — the seed's "server for dummies" network, on loopback.
+# Every key is checked at start; a wrong value stops the lab with a message naming the key.
+
+# Added to every standard port (SMTP 25 -> 10025). Leave it out and the lab picks 0 when it may bind
+# ports below 1024 (root) and 10000 otherwise. \`wirelab up --port-offset N\` overrides it.
+# portOffset: 10000
+
+# Where the lab keeps mail, queue, users, certificates and transcripts (\`--data DIR\` overrides it).
+# dataDir: ./wirelab-data
+
+domains:
+  - name: st.um            # the seed's DOMAIN
+    mailHost: st.um        # whose SMTP server delivers st.um's mail into mailboxes
+    nameServers: [st.um, ns2.st.um]   # primary (ns1) and secondary (ns2)
+  - name: um.es            # the seed's relay domain, with its own DNS and mail host
+    mailHost: um.es
+    nameServers: [um.es]
+
+# Linux routes all of 127.0.0.0/8 to loopback, so each host gets its own address.
+hosts:
+  - name: st.um
+    address: 127.0.0.1
+    aliases: [ns1.st.um, mail.st.um, smtp.st.um, pop3.st.um, imap.st.um, ldap.st.um, www.st.um, www1.st.um, www2.st.um, www3.st.um]
+  - name: ns2.st.um        # the secondary DNS and the backup MX
+    address: 127.0.0.2
+    aliases: [mail2.st.um]
+  - name: um.es
+    address: 127.0.0.3
+    aliases: [ns1.um.es, mail.um.es]
+
+dns:
+  forwarders: []           # the seed's DNS forwarders, asked for names outside the lab's zones
+
+mail:
+  localNetworks: [127.0.0.1/32]   # the seed's LOCAL_NETWORK: clients here may relay
+  relayDomains: [um.es]           # the seed's RELAY_DOMAINS: accepted and passed on
+  maxMessageBytes: 36700160       # 35 MiB, advertised in EHLO as SIZE
+  maxRecipients: 100
+  # Lets clients on loopback log in without TLS, so students can watch the clear-text password
+  # in the transcript. Turn it off to require STARTTLS first, as a production server would.
+  allowPlaintextAuth: true
+
+# Demo accounts, created in the directory on first start (passwords are stored only as scrypt hashes).
+# While any account still has a demo password, the lab refuses to listen beyond loopback.
+users:
+  - { address: user1@st.um, password: password }
+  - { address: user2@st.um, password: password }
+  - { address: user3@um.es, password: password }
+
+# Each service: the host it runs on, and optionally \`port\` (without it: standard port + offset)
+# and \`enabled: false\`. \`kind\` defaults to the key.
+services:
+  smtp:       { host: st.um }                  # 25, mail from anyone to the lab's domains
+  submission: { host: st.um }                  # 587, mail from the lab's users, AUTH required
+`;

@@ -1,0 +1,308 @@
+import type { Socket } from 'node:net';
+import { TLSSocket, type TlsOptions } from 'node:tls';
+import { ByteQueue } from './byte-queue.js';
+import type { TapConversation } from './tap.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const DOT = 0x2e;
+const CRLF = Buffer.from('\r\n');
+/** Pause reading from a client that sends faster than its commands are handled. */
+const HIGH_WATER = 1024 * 1024;
+/** A data block larger than this reaches the tap as its first bytes and a count of the rest. */
+const TAP_BLOCK_LIMIT = 1024 * 1024;
+
+export type EndReason = 'eof' | 'timeout' | 'closed' | 'error' | 'shutdown';
+
+export type LineResult =
+  | { kind: 'line'; text: string; bytes: Buffer }
+  | { kind: 'too-long' }
+  | { kind: 'end'; reason: EndReason };
+
+export type BlockResult =
+  | { kind: 'block'; data: Buffer }
+  | { kind: 'too-big'; size: number }
+  | { kind: 'end'; reason: EndReason };
+
+export interface LineConnectionOptions {
+  /** Longest command line accepted, line ending included (SMTP: 1000, RFC 5321 §4.5.3.1.4). */
+  maxLineBytes: number;
+  idleTimeoutMs: number;
+  tap: TapConversation;
+  /** Turns a client line holding a secret into the text the transcript shows instead. */
+  redact?: (line: string) => string | undefined;
+  /** Ends a wait for the next command when the lab shuts down; a block being read is finished first. */
+  shutdown?: AbortSignal;
+}
+
+/**
+ * The shared line-protocol engine: CRLF command lines with a length limit, pipelining (lines are read
+ * one at a time from what arrived), dot-stuffed data blocks, exact-length reads for literals,
+ * STARTTLS in place, idle timeout and back-pressure. Every byte read or written goes to the tap.
+ */
+export class LineConnection {
+  private socket: Socket;
+  private readonly queue = new ByteQueue();
+  private ended: EndReason | undefined;
+  private wake: (() => void) | undefined;
+  private discardingLongLine = false;
+  private paused = false;
+  private readonly onData = (chunk: Buffer): void => this.received(chunk);
+  private readonly onEnd = (): void => this.finish('eof');
+  private readonly onClose = (): void => this.finish('closed');
+  private readonly onError = (): void => this.finish('error');
+  private readonly onTimeout = (): void => this.finish('timeout');
+  private waitingInBlock = false;
+  private readonly onShutdown = (): void => {
+    if (!this.waitingInBlock) this.signal();
+  };
+
+  constructor(
+    socket: Socket,
+    private readonly options: LineConnectionOptions,
+  ) {
+    this.socket = socket;
+    this.attach(socket);
+    options.shutdown?.addEventListener('abort', this.onShutdown, { once: true });
+  }
+
+  get tap(): TapConversation {
+    return this.options.tap;
+  }
+
+  get isTls(): boolean {
+    return this.socket instanceof TLSSocket;
+  }
+
+  get tlsSocket(): TLSSocket | undefined {
+    return this.socket instanceof TLSSocket ? this.socket : undefined;
+  }
+
+  get isOpen(): boolean {
+    return this.ended === undefined && !this.socket.destroyed;
+  }
+
+  /** The next command line, without its line ending. Bare LF ends a line too (people type at telnet). */
+  async readLine(): Promise<LineResult> {
+    for (;;) {
+      const lf = this.queue.indexOf(LF);
+      if (this.options.shutdown?.aborted && lf === -1) return { kind: 'end', reason: 'shutdown' };
+      if (this.discardingLongLine) {
+        if (lf === -1) {
+          this.queue.clear();
+        } else {
+          this.queue.skip(lf + 1);
+          this.discardingLongLine = false;
+          this.resumeIfDrained();
+          return { kind: 'too-long' };
+        }
+      } else if (lf !== -1) {
+        if (lf + 1 > this.options.maxLineBytes) {
+          this.queue.skip(lf + 1);
+          this.resumeIfDrained();
+          return { kind: 'too-long' };
+        }
+        const raw = this.queue.take(lf + 1);
+        this.resumeIfDrained();
+        const end = raw.length >= 2 && raw[raw.length - 2] === CR ? raw.length - 2 : raw.length - 1;
+        const bytes = raw.subarray(0, end);
+        const text = bytes.toString('utf8');
+        this.options.tap.data('client', raw, this.options.redact?.(text));
+        return { kind: 'line', text, bytes };
+      } else if (this.queue.length >= this.options.maxLineBytes) {
+        this.queue.clear();
+        this.discardingLongLine = true;
+      }
+      if (this.ended) return { kind: 'end', reason: this.ended };
+      await this.waitForData();
+    }
+  }
+
+  /**
+   * A dot-terminated block (SMTP DATA), un-stuffed, with CRLF line ends. The block ends only at
+   * CRLF "." CRLF: a "." after a bare LF is content, so a message cannot smuggle a second one
+   * (CVE-2023-51764); bare LF line ends are stored as CRLF. Past `maxBytes` the rest is read and dropped.
+   */
+  async readDotBlock(maxBytes: number): Promise<BlockResult> {
+    const kept: Buffer[] = [];
+    const tapped: Buffer[] = [];
+    let keptBytes = 0;
+    let seenBytes = 0;
+    let tappedBytes = 0;
+    let previousEndedInCrlf = true;
+    for (;;) {
+      const lf = this.queue.indexOf(LF);
+      if (lf === -1) {
+        if (this.ended) {
+          this.tapBlock(tapped, tappedBytes, seenBytes);
+          return { kind: 'end', reason: this.ended };
+        }
+        await this.waitForData(true);
+        continue;
+      }
+      const raw = this.queue.take(lf + 1);
+      seenBytes += raw.length;
+      if (tappedBytes < TAP_BLOCK_LIMIT) {
+        tapped.push(raw);
+        tappedBytes += raw.length;
+      }
+      const crlf = raw.length >= 2 && raw[raw.length - 2] === CR;
+      if (crlf && previousEndedInCrlf && raw.length === 3 && raw[0] === DOT) {
+        this.resumeIfDrained();
+        this.tapBlock(tapped, tappedBytes, seenBytes);
+        if (keptBytes > maxBytes) return { kind: 'too-big', size: keptBytes };
+        return { kind: 'block', data: Buffer.concat(kept, keptBytes) };
+      }
+      previousEndedInCrlf = crlf;
+      let line = raw[0] === DOT ? raw.subarray(1) : raw;
+      if (!crlf) line = Buffer.concat([line.subarray(0, line.length - 1), CRLF]);
+      keptBytes += line.length;
+      if (keptBytes <= maxBytes) kept.push(line);
+      else kept.length = 0;
+      this.resumeIfDrained();
+    }
+  }
+
+  /** Exactly `n` bytes (an IMAP literal), or the end of the connection. */
+  async readExact(n: number): Promise<{ kind: 'bytes'; bytes: Buffer } | { kind: 'end'; reason: EndReason }> {
+    while (this.queue.length < n) {
+      if (this.ended) return { kind: 'end', reason: this.ended };
+      await this.waitForData(true);
+    }
+    const bytes = this.queue.take(n);
+    this.resumeIfDrained();
+    this.options.tap.data('client', bytes);
+    return { kind: 'bytes', bytes };
+  }
+
+  /** Sends a reply. `redacted` is what the transcript shows when the reply holds a secret. */
+  write(data: string | Buffer, redacted?: string): void {
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.options.tap.data('server', bytes, redacted);
+    this.socket.write(bytes);
+  }
+
+  /** Resolves once what was written has been handed to the kernel. */
+  flush(): Promise<void> {
+    if (this.socket.destroyed || this.socket.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
+  }
+
+  /**
+   * Starts TLS on this connection as the server. Anything the client pipelined in clear after the
+   * command that asked for TLS is discarded, so it can never run inside the tunnel (CVE-2011-0411).
+   */
+  async upgradeToTls(options: TlsOptions): Promise<boolean> {
+    this.queue.clear();
+    this.detach(this.socket);
+    const secure = new TLSSocket(this.socket, { ...options, isServer: true });
+    const ok = await new Promise<boolean>((resolve) => {
+      secure.once('secure', () => resolve(true));
+      secure.once('error', () => resolve(false));
+      secure.once('close', () => resolve(false));
+    });
+    if (!ok) {
+      secure.destroy();
+      this.finish('error');
+      return false;
+    }
+    this.socket = secure;
+    this.attach(secure);
+    this.tapTls(secure);
+    return true;
+  }
+
+  /** Records a TLS session that began with the connection (implicit TLS). */
+  tapTls(socket: TLSSocket): void {
+    const cipher = socket.getCipher();
+    const cert = socket.getCertificate();
+    const names = cert && 'subjectaltname' in cert ? String(cert.subjectaltname ?? '') : undefined;
+    const servername = (socket as TLSSocket & { servername?: string | false }).servername;
+    this.options.tap.tls(socket.getProtocol() ?? 'unknown', cipher.name, servername || undefined, names);
+  }
+
+  /** Half-closes after the pending replies are written, then waits for the socket to close. */
+  async close(): Promise<void> {
+    if (this.socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, 2000);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.socket.end();
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onClose);
+    socket.on('error', this.onError);
+    socket.on('timeout', this.onTimeout);
+    socket.setTimeout(this.options.idleTimeoutMs);
+  }
+
+  private detach(socket: Socket): void {
+    socket.off('data', this.onData);
+    socket.off('end', this.onEnd);
+    socket.off('close', this.onClose);
+    socket.off('error', this.onError);
+    socket.off('timeout', this.onTimeout);
+    socket.setTimeout(0);
+  }
+
+  private received(chunk: Buffer): void {
+    this.queue.push(chunk);
+    if (this.queue.length > HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    this.signal();
+  }
+
+  private resumeIfDrained(): void {
+    if (this.paused && this.queue.length < HIGH_WATER / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private finish(reason: EndReason): void {
+    if (this.ended === undefined) this.ended = reason;
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** `inBlock`: the client is mid-transfer, so a shutdown must not interrupt the wait. */
+  private waitForData(inBlock = false): Promise<void> {
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (!inBlock && this.options.shutdown?.aborted) return Promise.resolve();
+    this.waitingInBlock = inBlock;
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  private tapBlock(parts: Buffer[], tappedBytes: number, seenBytes: number): void {
+    const bytes = Buffer.concat(parts, tappedBytes);
+    const omitted = seenBytes - tappedBytes;
+    this.options.tap.data('client', bytes, undefined, omitted > 0 ? omitted : undefined);
+  }
+}
