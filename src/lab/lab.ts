@@ -7,7 +7,7 @@ import { DataDir } from './data-dir.js';
 import { WirelabError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { defaultPortOffset } from './ports.js';
-import type { ListenEndpoint, Service, ServiceDefinition, ServiceStatus, TlsProvider } from './service.js';
+import type { ListenEndpoint, PeerEndpoint, Service, ServiceDefinition, ServiceStatus, TlsProvider } from './service.js';
 import { findDefinition } from './services.js';
 
 export interface StartLabOptions {
@@ -80,6 +80,15 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     await rm(dataDir.labFile, { force: true });
   };
 
+  const peers = (filter: { name?: string; kind?: string; address?: string } = {}): PeerEndpoint[] =>
+    started.flatMap(({ service, host, address }) =>
+      (filter.name === undefined || filter.name === service.name) &&
+      (filter.kind === undefined || filter.kind === service.kind) &&
+      (filter.address === undefined || filter.address === address)
+        ? service.status().endpoints.map((e) => ({ ...e, name: service.name, kind: service.kind, host }))
+        : [],
+    );
+
   try {
     for (const [name, serviceConfig] of Object.entries(config.services)) {
       if (!serviceConfig.enabled) continue;
@@ -100,6 +109,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         log: log.child(name),
         tls: options.tls ?? (() => undefined),
         shutdown: shutdown.signal,
+        peers,
       });
       await service.start();
       started.push({ service, definition, host: host.name, address: host.address });

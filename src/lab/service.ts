@@ -37,6 +37,13 @@ export interface ProbeResult {
   detail: string;
 }
 
+/** Another running service's listening endpoint, as other services and probes see it. */
+export interface PeerEndpoint extends ListenEndpoint {
+  name: string;
+  kind: string;
+  host: string;
+}
+
 /** Hands a service the TLS settings for the names it answers to; absent until the lab has a CA. */
 export type TlsProvider = (serviceName: string) => TlsOptions | undefined;
 
@@ -56,6 +63,11 @@ export interface ServiceContext {
   tls: TlsProvider;
   /** Aborted when the lab begins to stop: finish what is in flight, refuse what is new. */
   shutdown: AbortSignal;
+  /**
+   * The endpoints of the lab's services that are listening now, filtered (a secondary DNS finds its
+   * primary, the delivery agent finds a lab host's SMTP port). Ports are known only once a service listens.
+   */
+  peers(filter?: { name?: string; kind?: string; address?: string }): PeerEndpoint[];
 }
 
 /** The one lifecycle every service has. */

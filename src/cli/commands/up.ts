@@ -1,0 +1,56 @@
+import { DEMO_PASSWORD } from '../../directory/directory.js';
+import { startLab } from '../../lab/lab.js';
+import type { LogLevel } from '../../lab/logger.js';
+import type { CliCommand } from '../command.js';
+import { table } from '../table.js';
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export const upCommand: CliCommand = {
+  name: 'up',
+  summary: 'start the lab in the foreground (Ctrl-C stops it cleanly)',
+  usage: ['wirelab up [--config FILE] [--data DIR] [--port-offset N] [--log-level info]'],
+  options: { 'log-level': { type: 'string', help: `how much to log on stderr: ${LOG_LEVELS.join(', ')} (default info)` } },
+  async run({ values }, ctx) {
+    const level = (values['log-level'] as LogLevel | undefined) ?? 'info';
+    if (!LOG_LEVELS.includes(level)) {
+      ctx.err(`wirelab up: --log-level ${String(level)} is not one of ${LOG_LEVELS.join(', ')}`);
+      return 2;
+    }
+    const lab = await startLab({ config: ctx.config, dataDir: ctx.dataDir.root, portOffset: ctx.portOffset, logLevel: level });
+
+    ctx.out(`wirelab is up — data in ${lab.dataDir.root}${ctx.configPath ? `, config ${ctx.configPath}` : ' (built-in demo config)'}`);
+    ctx.out('');
+    const rows = lab.services.map((s) => [
+      s.name,
+      s.host,
+      s.endpoints.map((e) => `${e.address}:${e.port}/${e.transport}${e.tls ? '+tls' : ''}`).join(' '),
+      s.summary,
+    ]);
+    for (const line of table(['SERVICE', 'HOST', 'LISTENING', 'WHAT'], rows)) ctx.out(`  ${line}`);
+    const demoUsers = ctx.config.users.filter((u) => u.password === DEMO_PASSWORD).map((u) => u.address);
+    ctx.out('');
+    if (demoUsers.length > 0) ctx.out(`Demo accounts (password "${DEMO_PASSWORD}"): ${demoUsers.join(', ')}`);
+    const smtp = lab.services.find((s) => s.kind === 'smtp');
+    if (smtp?.endpoints[0]) {
+      const e = smtp.endpoints[0];
+      ctx.out(`Try: swaks --server ${e.address}:${e.port} --to user2@st.um   or   telnet ${e.address} ${e.port}`);
+    }
+    ctx.out('Watch every conversation: wirelab trace' + (ctx.portOffset !== 0 ? ` --port-offset ${ctx.portOffset}` : ''));
+    ctx.out('Press Ctrl-C to stop.');
+
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        ctx.out(`\n${signal}: stopping — letting conversations in flight finish…`);
+        resolve();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    await lab.stop();
+    ctx.out('wirelab stopped.');
+    return 0;
+  },
+};
