@@ -1,11 +1,15 @@
 import type { ServiceDefinition } from './service.js';
-
+import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
 
 /**
  * Every kind of service the lab can run. A new protocol is a new folder exporting a
  * ServiceDefinition, and one line here.
  */
-export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [];
+export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
+  smtpDefinition,
+  submissionDefinition,
+  smtpsDefinition,
+];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {
   return SERVICE_DEFINITIONS.find((d) => d.kind === kind);
