@@ -66,6 +66,21 @@ export const mailSchema = z
   })
   .strict();
 
+/** The lab certificate authority (the seed's openssl.cnf defaults: C=ES, O=UMU, OU=ST). */
+export const pkiSchema = z
+  .object({
+    organization: z.string().min(1).max(64).default('UMU'),
+    unit: z.string().min(1).max(64).default('ST'),
+    country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code like ES').default('ES'),
+    /** The CA certificate's common name; default "<first domain> lab CA". */
+    caName: z.string().min(1).max(64).optional(),
+    /** Key type of the CA and of the certificates it issues. */
+    keyAlgorithm: z.enum(['ecdsa-p256', 'rsa-3072']).default('ecdsa-p256'),
+    /** Lifetime of a service certificate; it is renewed once two thirds of it have passed. */
+    certificateDays: z.number().int().min(3).max(397).default(397),
+  })
+  .strict();
+
 export const labSchema = z
   .object({
     /** Added to every standard port (25 → 10025). Omit to let the lab choose: 0 when it may bind low ports, 10000 otherwise. */
@@ -80,6 +95,7 @@ export const labSchema = z
       .strict()
       .default({}),
     mail: mailSchema.default({}),
+    pki: pkiSchema.default({}),
     users: z.array(userSchema).default([]),
     services: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name like smtp'), serviceSchema).default({}),
     tap: z
@@ -99,5 +115,6 @@ export type DomainConfig = z.infer<typeof domainSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MailConfig = z.infer<typeof mailSchema>;
+export type PkiConfig = z.infer<typeof pkiSchema>;
 export type LabConfig = z.infer<typeof labSchema>;
 export type LabConfigInput = z.input<typeof labSchema>;

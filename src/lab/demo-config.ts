@@ -44,6 +44,17 @@ mail:
   # in the transcript. Turn it off to require STARTTLS first, as a production server would.
   allowPlaintextAuth: true
 
+# The lab's certificate authority (the seed's openssl.cnf): made on first start under the data
+# directory (pki/), it signs a certificate for every host with all its names, used by every TLS
+# service. Give clients the CA to trust: \`wirelab certs export-ca ca.pem\`. Defaults:
+# pki:
+#   organization: UMU
+#   unit: ST
+#   country: ES
+#   caName: st.um lab CA
+#   keyAlgorithm: ecdsa-p256     # or rsa-3072
+#   certificateDays: 397         # renewed once two thirds of it have passed
+
 # Demo accounts, created in the directory on first start (passwords are stored only as scrypt hashes).
 # While any account still has a demo password, the lab refuses to listen beyond loopback.
 users:
@@ -56,4 +67,5 @@ users:
 services:
   smtp:       { host: st.um }                  # 25, mail from anyone to the lab's domains
   submission: { host: st.um }                  # 587, mail from the lab's users, AUTH required
+  console:    { host: st.um }                  # 8025, the live wire tap and JSON API (wirelab trace reads it)
 `;

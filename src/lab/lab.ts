@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { Directory } from '../directory/directory.js';
 import { isLoopback } from '../net/cidr.js';
 import { TranscriptStore } from '../net/transcripts.js';
+import { createLabTls } from '../pki/lab-tls.js';
 import { demoConfig, findHost, type LabConfig } from './config.js';
 import { DataDir } from './data-dir.js';
 import { WirelabError } from './errors.js';
@@ -20,7 +21,7 @@ export interface StartLabOptions {
   ephemeralPorts?: boolean;
   logLevel?: LogLevel;
   logger?: Logger;
-  /** TLS settings per service; the lab CA provides them when present. */
+  /** TLS settings per service; without it, the lab CA under the data directory provides them. */
   tls?: TlsProvider;
 }
 
@@ -64,6 +65,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const directory = new Directory(dataDir.usersFile);
   await directory.seed(config.users);
   await refuseDemoPasswordsBeyondLoopback(config, directory);
+  const tls = options.tls ?? (await createLabTls(config, dataDir, log.child('pki')));
 
   const transcripts = new TranscriptStore({
     maxConversations: config.tap.maxConversations,
@@ -107,7 +109,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         directory,
         dataDir,
         log: log.child(name),
-        tls: options.tls ?? (() => undefined),
+        tls,
         shutdown: shutdown.signal,
         peers,
       });
