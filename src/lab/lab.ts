@@ -8,7 +8,7 @@ import { DataDir } from './data-dir.js';
 import { WirelabError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { defaultPortOffset } from './ports.js';
-import type { ListenEndpoint, PeerEndpoint, Service, ServiceDefinition, ServiceStatus, TlsProvider } from './service.js';
+import type { LabObservation, ListenEndpoint, PeerEndpoint, Service, ServiceDefinition, ServiceStatus, TlsProvider } from './service.js';
 import { findDefinition } from './services.js';
 
 export interface StartLabOptions {
@@ -91,6 +91,19 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         : [],
     );
 
+  const observe: LabObservation = {
+    transcripts,
+    startedAt: Date.now(),
+    services: () =>
+      started.map(({ service, definition, host }) => ({
+        name: service.name,
+        kind: service.kind,
+        host,
+        summary: definition.summary,
+        status: service.status(),
+      })),
+  };
+
   try {
     for (const [name, serviceConfig] of Object.entries(config.services)) {
       if (!serviceConfig.enabled) continue;
@@ -112,6 +125,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         tls,
         shutdown: shutdown.signal,
         peers,
+        observe,
       });
       await service.start();
       started.push({ service, definition, host: host.name, address: host.address });

@@ -1,5 +1,6 @@
 import type { TlsOptions } from 'node:tls';
 import type { Directory } from '../directory/directory.js';
+import type { TranscriptStore } from '../net/transcripts.js';
 import type { HostConfig, LabConfig, ServiceConfig } from './config.js';
 import type { DataDir } from './data-dir.js';
 import type { Logger } from './logger.js';
@@ -68,6 +69,22 @@ export interface ServiceContext {
    * primary, the delivery agent finds a lab host's SMTP port). Ports are known only once a service listens.
    */
   peers(filter?: { name?: string; kind?: string; address?: string }): PeerEndpoint[];
+  /** What the lab observes, for the console: the tap's transcripts and every service's status. */
+  observe: LabObservation;
+}
+
+export interface ServiceReport {
+  name: string;
+  kind: string;
+  host: string;
+  summary: string;
+  status: ServiceStatus;
+}
+
+export interface LabObservation {
+  transcripts: TranscriptStore;
+  services(): ServiceReport[];
+  startedAt: number;
 }
 
 /** The one lifecycle every service has. */

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from './service.js';
+import { consoleDefinition } from '../console/index.js';
 import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
 
 /**
@@ -9,6 +10,7 @@ export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   smtpDefinition,
   submissionDefinition,
   smtpsDefinition,
+  consoleDefinition,
 ];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {

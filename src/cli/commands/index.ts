@@ -1,6 +1,11 @@
 import type { CliCommand } from '../command.js';
 import { initCommand } from './init.js';
+import { queueCommand } from './queue.js';
+import { statusCommand } from './status.js';
+import { testCommand } from './test.js';
+import { traceCommand } from './trace.js';
 import { upCommand } from './up.js';
+import { usersCommand } from './users.js';
 
 /** Every `wirelab` subcommand, in the order `wirelab help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand];

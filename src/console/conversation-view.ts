@@ -1,0 +1,56 @@
+import type { Conversation } from '../net/transcripts.js';
+import { toWire, type WireEvent } from '../net/transcripts.js';
+
+/** A conversation as the API lists it: who talked to whom, when, how much, whether TLS, how it ended. */
+export interface ConversationSummary {
+  id: string;
+  service: string;
+  kind: string;
+  host: string;
+  transport: string;
+  client: string;
+  server: string;
+  user?: string;
+  startedAt: number;
+  endedAt?: number;
+  bytesFromClient: number;
+  bytesFromServer: number;
+  tls: boolean;
+  closed: boolean;
+}
+
+export function summarize(conv: Conversation): ConversationSummary {
+  let fromClient = 0;
+  let fromServer = 0;
+  let tls = false;
+  let endedAt: number | undefined;
+  for (const event of conv.events) {
+    if (event.type === 'data') {
+      const size = event.bytes.length + (event.omitted ?? 0);
+      if (event.from === 'client') fromClient += size;
+      else fromServer += size;
+    } else if (event.type === 'tls') tls = true;
+    else if (event.type === 'close') endedAt = event.at;
+  }
+  const { open } = conv;
+  return {
+    id: open.conn,
+    service: open.service,
+    kind: open.kind,
+    host: open.host,
+    transport: open.transport,
+    client: `${open.client.address}:${open.client.port}`,
+    server: `${open.server.address}:${open.server.port}`,
+    ...(conv.user ? { user: conv.user } : {}),
+    startedAt: open.at,
+    ...(endedAt ? { endedAt } : {}),
+    bytesFromClient: fromClient,
+    bytesFromServer: fromServer,
+    tls,
+    closed: conv.closed,
+  };
+}
+
+export function conversationEvents(conv: Conversation, showSecrets: boolean): WireEvent[] {
+  return conv.events.map((e) => toWire(e, showSecrets));
+}
