@@ -63,6 +63,8 @@ export const mailSchema = z
     maxRecipients: z.number().int().min(1).max(100000).default(100),
     /** Educational switch: allow AUTH/LOGIN/USER-PASS without TLS for clients on loopback, so the clear-text password can be watched. */
     allowPlaintextAuth: z.boolean().default(true),
+    /** An SMTP client silent this long is told 421 and disconnected (RFC 5321 §4.5.3.2 suggests 5 minutes). */
+    idleTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
   })
   .strict();
 
@@ -81,6 +83,54 @@ export const pkiSchema = z
   })
   .strict();
 
+/** A DNS server to talk to: `127.0.0.1`, or with a port as dig writes it, `127.0.0.1#10053`. */
+const dnsServer = z.string().refine((v) => {
+  const [addr, port, extra] = v.split('#');
+  return extra === undefined && addr !== undefined && isIP(addr) !== 0 && (port === undefined || (/^\d+$/.test(port) && Number(port) <= 65535));
+}, 'an address, optionally with a port after #, like 127.0.0.1 or 127.0.0.1#10053');
+
+const seconds = z.number().int().min(1).max(2147483647);
+
+export const dnsZoneSchema = z
+  .object({
+    /** The zone's name, e.g. example.test (or a lab domain, to add records to its generated zone). */
+    name: hostName,
+    /** A BIND-format zone file (relative to the working directory): this lab is the zone's primary. */
+    file: z.string().min(1).optional(),
+    /** The zone's primary servers outside the lab: the lab's hosts in `servedBy` are its secondaries. */
+    primaries: z.array(dnsServer).min(1).optional(),
+    /** The hosts whose DNS service serves the zone (for a file zone, the first is the primary); default: the first domain's name servers. */
+    servedBy: z.array(hostName).min(1).optional(),
+  })
+  .strict()
+  .refine((zone) => (zone.file === undefined) !== (zone.primaries === undefined), 'give either file (this lab is the primary) or primaries (the lab is a secondary), not both');
+
+export const dnsSchema = z
+  .object({
+    /** The seed's forwarders: asked for names outside the lab's zones, on behalf of clients allowed to recurse. */
+    forwarders: z.array(dnsServer).default([]),
+    /** Clients that may ask for names outside the lab's zones; default: mail.localNetworks and the lab's host addresses. Others get REFUSED. */
+    allowRecursion: z.array(cidr).optional(),
+    /** The seed's allow-transfer: who may copy a zone with AXFR/IXFR; default: the zone's name servers' addresses. */
+    allowTransfer: z.array(cidr).optional(),
+    /** Servers outside the lab told by NOTIFY when a zone changes (a BIND secondary), besides the zones' own secondaries. */
+    alsoNotify: z.array(dnsServer).default([]),
+    /** The generated zones' SOA timers and default TTL, in seconds; defaults are the seed's db.st.um. */
+    soa: z
+      .object({
+        ttl: seconds.default(604800),
+        refresh: seconds.default(604800),
+        retry: seconds.default(86400),
+        expire: seconds.default(2419200),
+        negativeTtl: seconds.default(604800),
+      })
+      .strict()
+      .default({}),
+    /** Extra zones and records from zone files, and zones the lab copies from primaries outside it. */
+    zones: z.array(dnsZoneSchema).default([]),
+  })
+  .strict();
+
 export const labSchema = z
   .object({
     /** Added to every standard port (25 → 10025). Omit to let the lab choose: 0 when it may bind low ports, 10000 otherwise. */
@@ -88,12 +138,7 @@ export const labSchema = z
     dataDir: z.string().min(1).optional(),
     domains: z.array(domainSchema).min(1),
     hosts: z.array(hostSchema).min(1),
-    dns: z
-      .object({
-        forwarders: z.array(ipAddress).default([]),
-      })
-      .strict()
-      .default({}),
+    dns: dnsSchema.default({}),
     mail: mailSchema.default({}),
     pki: pkiSchema.default({}),
     users: z.array(userSchema).default([]),
@@ -115,6 +160,8 @@ export type DomainConfig = z.infer<typeof domainSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MailConfig = z.infer<typeof mailSchema>;
+export type DnsConfig = z.infer<typeof dnsSchema>;
+export type DnsZoneConfig = z.infer<typeof dnsZoneSchema>;
 export type PkiConfig = z.infer<typeof pkiSchema>;
 export type LabConfig = z.infer<typeof labSchema>;
 export type LabConfigInput = z.input<typeof labSchema>;

@@ -43,7 +43,7 @@ export function smtpSettings(ctx: ServiceContext, submission: boolean): SmtpSett
     maxMessageBytes: mail.maxMessageBytes,
     maxRecipients: mail.maxRecipients,
     maxLineBytes: 1000,
-    idleTimeoutMs: 300_000,
+    idleTimeoutMs: mail.idleTimeoutSeconds * 1000,
     maxErrors: 20,
     authFailureDelayMs: 1000,
     allowPlaintextAuth: mail.allowPlaintextAuth,
