@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { certsCommand } from './certs.js';
 import { initCommand } from './init.js';
 import { queueCommand } from './queue.js';
 import { statusCommand } from './status.js';
@@ -8,4 +9,4 @@ import { upCommand } from './up.js';
 import { usersCommand } from './users.js';
 
 /** Every `wirelab` subcommand, in the order `wirelab help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand, certsCommand];
