@@ -6,8 +6,6 @@ export type MailStoreErrorCode =
   | 'ALREADY_EXISTS'
   /** A name the store cannot keep: empty, `..`, a `/`, a control character, a leading or doubled delimiter. */
   | 'INVALID_NAME'
-  /** DELETE of a folder that has children (Maildir++ cannot keep a \Noselect parent). */
-  | 'HAS_CHILDREN'
   /** Not possible for this folder (DELETE INBOX) ([CANNOT]). */
   | 'CANNOT'
   /** A 27th keyword ([LIMIT]). */

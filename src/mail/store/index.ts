@@ -5,3 +5,4 @@
 export * from './types.js';
 export * from './errors.js';
 export { deliverToMaildir, ensureMaildir } from './maildir-delivery.js';
+export { openMailbox } from './mailbox.js';

@@ -1,35 +1,27 @@
 import { mkdir } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { writeDurably } from '../../lab/durable.js';
+import { join, resolve } from 'node:path';
+import { crlfSize } from './crlf.js';
+import { notifyDelivered } from './folder-registry.js';
+import { newBaseName } from './maildir-name.js';
+import { writeMessageFile } from './message-file.js';
 
 const ready = new Set<string>();
-let sequence = 0;
-/** Maildir file names must not contain '/' or ':' (the flag separator). */
-const host = hostname().replace(/\//g, '\\057').replace(/:/g, '\\072');
 
 export async function ensureMaildir(maildir: string): Promise<void> {
-  if (ready.has(maildir)) return;
-  await Promise.all(['tmp', 'new', 'cur'].map((sub) => mkdir(join(maildir, sub), { recursive: true, mode: 0o700 })));
-  ready.add(maildir);
-}
-
-/** A unique Maildir base name in Dovecot's form, with the size (S=) so readers need not stat the file. */
-export function maildirName(size: number): string {
-  const now = Date.now();
-  sequence += 1;
-  const seconds = Math.floor(now / 1000);
-  const micros = (now % 1000) * 1000 + (sequence % 1000);
-  return `${seconds}.M${micros}P${process.pid}Q${sequence}.${host},S=${size},W=${size}`;
+  const root = resolve(maildir);
+  if (ready.has(root)) return;
+  await Promise.all(['tmp', 'new', 'cur'].map((sub) => mkdir(join(root, sub), { recursive: true, mode: 0o700 })));
+  ready.add(root);
 }
 
 /**
- * Delivers a message the Maildir way: written to tmp/, fsynced, renamed into new/, directory
- * fsynced. When this resolves, the message survives a crash; before, it is not visible in new/.
+ * Delivers a message into a Maildir's INBOX (tmp → fsync → new/ → directory fsync) and returns its
+ * file name. When this resolves the message survives a crash; sessions with the folder open hear of it.
  */
 export async function deliverToMaildir(maildir: string, message: Buffer): Promise<string> {
   await ensureMaildir(maildir);
-  const name = maildirName(message.length);
-  await writeDurably(join(maildir, 'tmp', name), join(maildir, 'new', name), message);
+  const name = newBaseName(message.length, crlfSize(message));
+  await writeMessageFile(maildir, name, 'new', name, message);
+  notifyDelivered(maildir);
   return name;
 }

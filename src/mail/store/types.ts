@@ -113,7 +113,10 @@ export interface Mailbox {
   list(): Promise<FolderInfo[]>;
   /** Creates a folder and the parents it needs (RFC 3501 §6.3.3). ALREADY_EXISTS, INVALID_NAME. */
   create(name: string): Promise<void>;
-  /** NONEXISTENT, HAS_CHILDREN, CANNOT (INBOX). Its messages are gone; its UIDVALIDITY is never reused. */
+  /**
+   * NONEXISTENT, CANNOT (INBOX). Its messages are gone; its UIDVALIDITY is never reused. Children stay,
+   * and the name lives on as their \Noselect parent (RFC 3501 §6.3.4).
+   */
   delete(name: string): Promise<void>;
   /** Renames a folder with its children; renaming INBOX moves its messages into a new folder (RFC 3501 §6.3.5). */
   rename(from: string, to: string): Promise<void>;

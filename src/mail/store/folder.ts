@@ -1,0 +1,587 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { copyFile, link, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { replaceDurably, syncDirectory } from '../../lab/durable.js';
+import { crlfSize, toCrlf } from './crlf.js';
+import { withDotlock } from './dotlock.js';
+import { MailStoreError } from './errors.js';
+import { directoryStamp, listMaildir, mayHaveChanged, type DirectoryStamp, type ListedFile, type MessageDir } from './folder-scan.js';
+import { KeywordStore } from './keyword-store.js';
+import { formatFileName, newBaseName, parseFileName, sizesInBase } from './maildir-name.js';
+import { applyFlagOperation, flagsOfLetters, keywordsAmong, lettersOfFlags } from './message-flags.js';
+import { Mutex } from './mutex.js';
+import { allocateUidValidity } from './uidvalidity.js';
+import { newUidList, parseUidList, serializeUidList, type UidList } from './uidlist.js';
+import type { Flag, FlagOperation } from './types.js';
+
+export const UIDLIST_FILE = 'dovecot-uidlist';
+export const KEYWORDS_FILE = 'dovecot-keywords';
+
+/** One message as the folder knows it. Flags and file name change; everything else is fixed. */
+export interface StoredMessage {
+  readonly uid: number;
+  readonly base: string;
+  dir: MessageDir;
+  fileName: string;
+  letters: string;
+  flags: Flag[];
+  /** Octets with CRLF line ends, as served. */
+  readonly size: number;
+  /** Octets on disk (differs from size when another program stored bare LF). */
+  readonly diskSize: number;
+  readonly internalDate: Date;
+  /** Dovecot's uidlist extension fields for this message, kept as found. */
+  readonly extensions: string;
+  /** Bumps at every flag change: views compare it with what they last reported. */
+  modseq: number;
+}
+
+/** A file already in new/ or cur/ that needs a UID (APPEND, COPY, MOVE). */
+export interface PlacedFile {
+  dir: MessageDir;
+  fileName: string;
+}
+
+/** `origin` is the view that made the change (undefined for deliveries and other programs), so it does not wake itself. */
+export type ChangeListener = (origin: unknown) => void;
+
+const WATCH_DEBOUNCE_MS = 50;
+const STAT_BATCH = 64;
+
+/**
+ * The state of one Maildir folder shared by everything in this process that uses it: messages by UID,
+ * the uid list, keywords, \Recent, and a change feed. Every change runs through one mutex.
+ */
+export class Folder {
+  readonly keywords: KeywordStore;
+  /** Bumps at every change a view could report (new, expunged, flags). */
+  version = 0;
+  private readonly mutex = new Mutex();
+  private uidList: UidList = newUidList(1);
+  private uidListStamp = '';
+  private sorted: StoredMessage[] = [];
+  private readonly byUid = new Map<number, StoredMessage>();
+  private readonly byBase = new Map<string, StoredMessage>();
+  private stamp: DirectoryStamp | undefined;
+  private firstRecentUid = 1;
+  private modseq = 0;
+  private removed = false;
+  private readonly listeners = new Set<ChangeListener>();
+  private watchers: FSWatcher[] = [];
+  private watchCount = 0;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private refreshRunning: Promise<void> | undefined;
+  private refreshQueued: Promise<void> | undefined;
+
+  private constructor(
+    readonly path: string,
+    private readonly root: string,
+  ) {
+    this.keywords = new KeywordStore(join(path, KEYWORDS_FILE));
+  }
+
+  /** Loads a folder that exists on disk: reads its uid list and gives UIDs to files that have none. */
+  static async open(path: string, root: string): Promise<Folder> {
+    const folder = new Folder(path, root);
+    await folder.mutex.run(() => folder.load());
+    return folder;
+  }
+
+  get uidValidity(): number {
+    return this.uidList.uidValidity;
+  }
+
+  get uidNext(): number {
+    return this.uidList.uidNext;
+  }
+
+  get isRemoved(): boolean {
+    return this.removed;
+  }
+
+  get count(): number {
+    return this.sorted.length;
+  }
+
+  messages(): readonly StoredMessage[] {
+    return this.sorted;
+  }
+
+  get(uid: number): StoredMessage | undefined {
+    return this.byUid.get(uid);
+  }
+
+  /** Messages with a UID above `uid`, in UID order. */
+  messagesAfter(uid: number): StoredMessage[] {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.sorted[mid]!.uid <= uid) low = mid + 1;
+      else high = mid;
+    }
+    return this.sorted.slice(low);
+  }
+
+  /** Messages no session has claimed as \Recent yet. */
+  recentCount(): number {
+    return this.messagesAfter(this.firstRecentUid - 1).length;
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Watches new/ and cur/ for other programs' changes while someone waits for them (IDLE). */
+  watch(): () => void {
+    this.watchCount += 1;
+    if (this.watchCount === 1 && !this.removed) {
+      for (const dir of ['new', 'cur']) {
+        try {
+          const watcher = watch(join(this.path, dir), { persistent: false }, () => this.scheduleWatchRefresh());
+          watcher.on('error', () => undefined);
+          this.watchers.push(watcher);
+        } catch {
+          // The folder vanished under us; the next refresh notices.
+        }
+      }
+    }
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.watchCount -= 1;
+      if (this.watchCount === 0) this.stopWatching();
+    };
+  }
+
+  /**
+   * Picks up changes made on disk by others when the directories changed since the last scan.
+   * Calls that arrive while a refresh runs share the next one, so a burst costs two scans.
+   */
+  refresh(force = false): Promise<void> {
+    if (!this.refreshRunning) {
+      this.refreshRunning = this.refreshNow(force).finally(() => {
+        this.refreshRunning = undefined;
+      });
+      return this.refreshRunning;
+    }
+    this.refreshQueued ??= this.refreshRunning.then(() => {
+      this.refreshQueued = undefined;
+      return this.refresh(true);
+    });
+    return this.refreshQueued;
+  }
+
+  /** The message's bytes with CRLF line ends; EXPUNGED when the file is gone. */
+  async read(uid: number): Promise<Buffer> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const message = this.byUid.get(uid);
+      if (!message) break;
+      try {
+        const bytes = await readFile(this.fileOf(message));
+        return message.size === message.diskSize ? bytes : toCrlf(bytes);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await this.refresh(true);
+      }
+    }
+    throw new MailStoreError('EXPUNGED', `message ${uid} has been expunged`);
+  }
+
+  /** Changes flags by renaming files in cur/, durably; returns the messages whose flags changed. */
+  async setFlags(uids: readonly number[], operation: FlagOperation, flags: readonly Flag[], origin: unknown): Promise<StoredMessage[]> {
+    if (operation !== 'remove') await this.keywords.ensure(keywordsAmong(flags));
+    return this.mutex.run(async () => {
+      const changed: StoredMessage[] = [];
+      const touched = new Set<MessageDir>();
+      for (const uid of uids) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          const message = this.byUid.get(uid);
+          if (!message) break;
+          const letters = lettersOfFlags(applyFlagOperation(message.flags, operation, flags), this.keywords, message.letters);
+          if (letters === message.letters) break;
+          const fileName = formatFileName(message.base, letters, 'cur');
+          if (!(await this.renameInPlace(message, fileName))) continue;
+          touched.add(message.dir).add('cur');
+          message.dir = 'cur';
+          message.fileName = fileName;
+          message.letters = letters;
+          message.flags = flagsOfLetters(letters, this.keywords);
+          message.modseq = ++this.modseq;
+          changed.push(message);
+          break;
+        }
+      }
+      await Promise.all([...touched].map((dir) => syncDirectory(join(this.path, dir))));
+      if (changed.length > 0) this.changed(origin);
+      return changed;
+    });
+  }
+
+  /** Deletes the messages among `uids` (all when omitted) that carry \Deleted; returns their UIDs. */
+  expunge(uids: readonly number[] | undefined, origin: unknown): Promise<number[]> {
+    return this.mutex.run(async () => {
+      const wanted = uids ?? this.sorted.map((m) => m.uid);
+      const gone: number[] = [];
+      for (const uid of wanted) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          const message = this.byUid.get(uid);
+          if (!message?.flags.includes('\\Deleted')) break;
+          try {
+            await unlink(this.fileOf(message));
+            gone.push(uid);
+            break;
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+            await this.rescanLocked();
+          }
+        }
+      }
+      if (gone.length === 0) return gone;
+      await Promise.all(['new', 'cur'].map((dir) => syncDirectory(join(this.path, dir))));
+      this.removeMessages(new Set(gone));
+      this.changed(origin);
+      return gone;
+    });
+  }
+
+  /**
+   * Gives UIDs to files already placed in new/ or cur/ (APPEND, COPY, MOVE), in the order given,
+   * and records them in the uid list before returning. A file that vanished meanwhile gets undefined.
+   */
+  addPlaced(files: readonly PlacedFile[], origin: unknown): Promise<(number | undefined)[]> {
+    return this.mutex.run(async () => {
+      const unknown = files
+        .map((f) => ({ ...f, ...parseFileName(f.fileName) }))
+        .filter((f) => !this.byBase.has(f.base));
+      if (unknown.length > 0) {
+        await this.assignUids(unknown, false);
+        this.changed(origin);
+      }
+      return files.map((f) => this.byBase.get(parseFileName(f.fileName).base)?.uid);
+    });
+  }
+
+  /**
+   * Hard-links (or copies) messages into `target` with their flags and internal dates. Returns the
+   * placed files in source order, each with its source UID; the target gives them UIDs afterwards.
+   */
+  async copyOut(uids: readonly number[], target: Folder): Promise<(PlacedFile & { sourceUid: number })[]> {
+    const placed: (PlacedFile & { sourceUid: number })[] = [];
+    for (const uid of uids) {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const message = this.byUid.get(uid);
+        if (!message) break;
+        const fileName = await target.fileNameFor(message);
+        const from = this.fileOf(message);
+        const to = join(target.path, 'cur', fileName);
+        try {
+          await link(from, to);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') {
+            await this.refresh(true);
+            continue;
+          }
+          await copyFile(from, to);
+          await utimes(to, message.internalDate, message.internalDate);
+        }
+        placed.push({ dir: 'cur', fileName, sourceUid: uid });
+        break;
+      }
+    }
+    if (placed.length > 0) await syncDirectory(join(target.path, 'cur'));
+    return placed;
+  }
+
+  /** MOVE: renames the files into `target` (atomic per message), then forgets them here. */
+  moveOut(uids: readonly number[], target: Folder, origin: unknown): Promise<(PlacedFile & { sourceUid: number })[]> {
+    return this.mutex.run(async () => {
+      const placed: (PlacedFile & { sourceUid: number })[] = [];
+      for (const uid of uids) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          const message = this.byUid.get(uid);
+          if (!message) break;
+          const fileName = await target.fileNameFor(message);
+          try {
+            await rename(this.fileOf(message), join(target.path, 'cur', fileName));
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+            await this.rescanLocked();
+            continue;
+          }
+          placed.push({ dir: 'cur', fileName, sourceUid: uid });
+          break;
+        }
+      }
+      if (placed.length === 0) return placed;
+      await Promise.all([join(target.path, 'cur'), join(this.path, 'new'), join(this.path, 'cur')].map((dir) => syncDirectory(dir)));
+      this.removeMessages(new Set(placed.map((p) => p.sourceUid)));
+      this.changed(origin);
+      return placed;
+    });
+  }
+
+  /**
+   * \Recent (RFC 3501 §2.3.2): the first read-write session to see a message claims it. Returns the
+   * claimed UIDs among `uids`, and moves claimed files from new/ to cur/ as Dovecot does, so mutt
+   * shows them as seen-by-a-client.
+   */
+  claimRecent(uids: readonly number[]): Promise<Set<number>> {
+    return this.mutex.run(async () => {
+      const claimed = new Set(uids.filter((uid) => uid >= this.firstRecentUid && this.byUid.has(uid)));
+      if (claimed.size === 0) return claimed;
+      this.firstRecentUid = Math.max(...claimed) + 1;
+      for (const uid of claimed) {
+        const message = this.byUid.get(uid)!;
+        if (message.dir !== 'new') continue;
+        const fileName = formatFileName(message.base, message.letters, 'cur');
+        if (await this.renameInPlace(message, fileName)) {
+          message.dir = 'cur';
+          message.fileName = fileName;
+        }
+      }
+      return claimed;
+    });
+  }
+
+  /** The folder was deleted or renamed: every view sees its messages expunged. */
+  markRemoved(): void {
+    this.removed = true;
+    this.stopWatching();
+    this.removeMessages(new Set(this.byUid.keys()));
+    this.changed(undefined);
+  }
+
+  /** A file name in this folder's cur/ for a message arriving from another folder, keeping its flags. */
+  private async fileNameFor(message: StoredMessage): Promise<string> {
+    await this.keywords.ensure(keywordsAmong(message.flags));
+    return formatFileName(newBaseName(message.diskSize, message.size), lettersOfFlags(message.flags, this.keywords), 'cur');
+  }
+
+  private fileOf(message: StoredMessage): string {
+    return join(this.path, message.dir, message.fileName);
+  }
+
+  private get uidListPath(): string {
+    return join(this.path, UIDLIST_FILE);
+  }
+
+  private async load(): Promise<void> {
+    await this.keywords.load();
+    const text = await readFile(this.uidListPath, 'utf8').catch(() => undefined);
+    const stored = text === undefined ? undefined : parseUidList(text);
+    const listing = await listMaildir(this.path);
+    this.stamp = listing.stamp;
+    this.uidList = stored ?? newUidList(await allocateUidValidity(this.root));
+    this.uidListStamp = await fileStamp(this.uidListPath);
+    const known = new Map((stored?.entries ?? []).map((e) => [e.base, e]));
+    const unknown: ListedFile[] = [];
+    const withUid: { file: ListedFile; uid: number; extensions: string }[] = [];
+    for (const file of listing.files.values()) {
+      const entry = known.get(file.base);
+      if (entry) withUid.push({ file, uid: entry.uid, extensions: entry.extensions });
+      else unknown.push(file);
+    }
+    for (let i = 0; i < withUid.length; i += STAT_BATCH) {
+      const batch = await Promise.all(withUid.slice(i, i + STAT_BATCH).map((w) => this.describe(w.file, w.uid, w.extensions)));
+      for (const message of batch) if (message) this.insert(message);
+    }
+    this.sortIfNeeded();
+    if (unknown.length > 0 || !stored) await this.assignUids(unknown, true);
+    this.firstRecentUid = Math.min(this.uidList.uidNext, ...this.sorted.filter((m) => m.dir === 'new').map((m) => m.uid));
+  }
+
+  private async refreshNow(force: boolean): Promise<void> {
+    await this.mutex.run(async () => {
+      if (this.removed) return;
+      const now = await directoryStamp(this.path).catch(() => undefined);
+      if (!now) return;
+      if (force || mayHaveChanged(this.stamp, now)) await this.rescanLocked();
+    });
+  }
+
+  /** Rereads new/ and cur/: vanished files are expunged, renamed ones carry new flags, new ones get UIDs. */
+  private async rescanLocked(): Promise<void> {
+    const listing = await listMaildir(this.path);
+    await this.keywords.load();
+    let changed = false;
+    const vanished = new Set<number>();
+    for (const message of this.sorted) {
+      const file = listing.files.get(message.base);
+      if (!file) {
+        vanished.add(message.uid);
+        continue;
+      }
+      if (file.fileName === message.fileName) continue;
+      message.dir = file.dir;
+      message.fileName = file.fileName;
+      const flags = flagsOfLetters(file.letters, this.keywords);
+      if (file.letters !== message.letters && flags.join(' ') !== message.flags.join(' ')) {
+        message.flags = flags;
+        message.modseq = ++this.modseq;
+        changed = true;
+      }
+      message.letters = file.letters;
+    }
+    if (vanished.size > 0) {
+      this.removeMessages(vanished);
+      changed = true;
+    }
+    const unknown = [...listing.files.values()].filter((f) => !this.byBase.has(f.base));
+    if (unknown.length > 0 && (await this.assignUids(unknown, false)) > 0) changed = true;
+    this.stamp = listing.stamp;
+    if (changed) this.changed(undefined);
+  }
+
+  /**
+   * Gives the next UIDs to files (in base-name order, which is arrival order for Maildir names),
+   * merging UIDs another program wrote meanwhile, and writes the uid list durably under Dovecot's dot-lock.
+   */
+  private async assignUids(files: ListedFile[], writeAnyway: boolean): Promise<number> {
+    const described: { file: ListedFile; stats: FileFacts }[] = [];
+    for (let i = 0; i < files.length; i += STAT_BATCH) {
+      const batch = await Promise.all(files.slice(i, i + STAT_BATCH).map(async (file) => ({ file, stats: await this.facts(file, '') })));
+      for (const d of batch) if (d.stats) described.push({ file: d.file, stats: d.stats });
+    }
+    described.sort((a, b) => (a.file.base < b.file.base ? -1 : a.file.base > b.file.base ? 1 : 0));
+    if (described.length === 0 && !writeAnyway) return 0;
+    await withDotlock(this.uidListPath, async () => {
+      const theirs = await this.uidsWrittenByOthers();
+      for (const { file, stats } of described) {
+        const adopted = theirs.get(file.base);
+        const uid = adopted !== undefined && !this.byUid.has(adopted) ? adopted : this.uidList.uidNext;
+        this.uidList.uidNext = Math.max(this.uidList.uidNext, uid + 1);
+        this.insert(this.toMessage(file, uid, stats));
+      }
+      this.sortIfNeeded();
+      this.uidList.entries = this.sorted.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
+      await replaceDurably(this.uidListPath, serializeUidList(this.uidList));
+      this.uidListStamp = await fileStamp(this.uidListPath);
+    });
+    return described.length;
+  }
+
+  /** When another program (Dovecot) rewrote the uid list since we last did, the UIDs it gave out. */
+  private async uidsWrittenByOthers(): Promise<Map<string, number>> {
+    const stampNow = await fileStamp(this.uidListPath);
+    if (stampNow === this.uidListStamp) return new Map();
+    const text = await readFile(this.uidListPath, 'utf8').catch(() => '');
+    const theirs = parseUidList(text);
+    if (!theirs || theirs.uidValidity !== this.uidList.uidValidity) return new Map();
+    this.uidList.uidNext = Math.max(this.uidList.uidNext, theirs.uidNext);
+    return new Map(theirs.entries.map((e) => [e.base, e.uid]));
+  }
+
+  private async describe(file: ListedFile, uid: number, extensions: string): Promise<StoredMessage | undefined> {
+    const stats = await this.facts(file, extensions);
+    return stats ? this.toMessage(file, uid, stats) : undefined;
+  }
+
+  /** Size, CRLF size and arrival time of a file; undefined when it vanished meanwhile. */
+  private async facts(file: ListedFile, extensions: string): Promise<FileFacts | undefined> {
+    const path = join(this.path, file.dir, file.fileName);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) return undefined;
+    const fromList = /(?:^| )W(\d+)/.exec(extensions)?.[1];
+    let vsize = sizesInBase(file.base).vsize ?? (fromList ? Number(fromList) : undefined);
+    let ext = extensions;
+    if (vsize === undefined) {
+      const bytes = await readFile(path).catch(() => undefined);
+      if (!bytes) return undefined;
+      vsize = crlfSize(bytes);
+      ext = [extensions, `W${vsize}`].filter((e) => e !== '').join(' ');
+    }
+    return { diskSize: info.size, size: vsize, internalDate: info.mtime, extensions: ext };
+  }
+
+  private toMessage(file: ListedFile, uid: number, facts: FileFacts): StoredMessage {
+    return {
+      uid,
+      base: file.base,
+      dir: file.dir,
+      fileName: file.fileName,
+      letters: file.letters,
+      flags: flagsOfLetters(file.letters, this.keywords),
+      size: facts.size,
+      diskSize: facts.diskSize,
+      internalDate: facts.internalDate,
+      extensions: facts.extensions,
+      modseq: ++this.modseq,
+    };
+  }
+
+  /** Renames a message's file within this folder; false when it is gone (after a rescan has noticed). */
+  private async renameInPlace(message: StoredMessage, fileName: string): Promise<boolean> {
+    try {
+      await rename(this.fileOf(message), join(this.path, 'cur', fileName));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await this.rescanLocked();
+      return false;
+    }
+  }
+
+  private insert(message: StoredMessage): void {
+    this.sorted.push(message);
+    this.byUid.set(message.uid, message);
+    this.byBase.set(message.base, message);
+  }
+
+  private sortIfNeeded(): void {
+    for (let i = 1; i < this.sorted.length; i += 1) {
+      if (this.sorted[i - 1]!.uid > this.sorted[i]!.uid) {
+        this.sorted.sort((a, b) => a.uid - b.uid);
+        return;
+      }
+    }
+  }
+
+  private removeMessages(uids: Set<number>): void {
+    this.sorted = this.sorted.filter((m) => !uids.has(m.uid));
+    for (const uid of uids) {
+      const message = this.byUid.get(uid);
+      if (!message) continue;
+      this.byUid.delete(uid);
+      this.byBase.delete(message.base);
+    }
+  }
+
+  private changed(origin: unknown): void {
+    this.version += 1;
+    for (const listener of [...this.listeners]) listener(origin);
+  }
+
+  private scheduleWatchRefresh(): void {
+    if (this.watchTimer) return;
+    this.watchTimer = setTimeout(() => {
+      this.watchTimer = undefined;
+      this.refresh(true).catch(() => undefined);
+    }, WATCH_DEBOUNCE_MS);
+    this.watchTimer.unref();
+  }
+
+  private stopWatching(): void {
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = undefined;
+  }
+}
+
+interface FileFacts {
+  diskSize: number;
+  size: number;
+  internalDate: Date;
+  extensions: string;
+}
+
+async function fileStamp(path: string): Promise<string> {
+  return stat(path).then(
+    (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
+    () => 'absent',
+  );
+}
