@@ -38,11 +38,14 @@ export function describeCertificate(pem: string): string {
   return lines.join('\n');
 }
 
+/** Where openssl's short name for an attribute differs from @peculiar/x509's. */
+const OPENSSL_ATTRIBUTE_NAMES: Record<string, string> = { E: 'emailAddress', G: 'GN' };
+
 /** `C = ES, O = UMU, OU = ST, CN = st.um`, in the certificate's order, as openssl prints it. */
 export function nameText(name: x509.Name): string {
   return name
     .toJSON()
-    .flatMap((rdn) => Object.entries(rdn).flatMap(([type, values]) => values.map((v) => `${type} = ${v}`)))
+    .flatMap((rdn) => Object.entries(rdn).flatMap(([type, values]) => values.map((v) => `${OPENSSL_ATTRIBUTE_NAMES[type] ?? type} = ${v}`)))
     .join(', ');
 }
 
