@@ -54,7 +54,7 @@ async function filesIn(dir: string): Promise<string[]> {
 }
 
 describe('SMTP crash test: kill -9 while 10 clients send', () => {
-  it('every message that got 250 is stored exactly once, nothing partial is visible', async () => {
+  it("every message that got 250 is stored exactly once, nothing partial is visible", async (t) => {
     const root = await mkdtemp(join(tmpdir(), 'wirelab-crash-'));
     const configFile = join(root, 'lab.yaml');
     await writeFile(configFile, CONFIG);
@@ -71,7 +71,7 @@ describe('SMTP crash test: kill -9 while 10 clients send', () => {
       stop.now = true;
       await Promise.all(senders);
       assert.ok(acked.size > 20, `only ${acked.size} messages were acknowledged before the kill`);
-      process.stderr.write(`# crash test: ${acked.size} messages acknowledged before kill -9\n`);
+      t.diagnostic(`${acked.size} messages acknowledged before kill -9`);
 
       // Restart on the same data directory: the lab comes back and the store is as it was.
       const again = await spawnLab(['--config', configFile, '--data', data, '--log-level', 'warn']);

@@ -19,6 +19,17 @@ export const upCommand: CliCommand = {
     }
     const lab = await startLab({ config: ctx.config, dataDir: ctx.dataDir.root, portOffset: ctx.portOffset, logLevel: level });
 
+    // Listen for signals before saying we are up, so a stop sent right after the banner is never missed.
+    const stopRequested = new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        ctx.out(`\n${signal}: stopping — letting conversations in flight finish…`);
+        resolve();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
     ctx.out(`wirelab is up — data in ${lab.dataDir.root}${ctx.configPath ? `, config ${ctx.configPath}` : ' (built-in demo config)'}`);
     ctx.out('');
     const rows = lab.services.map((s) => [
@@ -36,19 +47,11 @@ export const upCommand: CliCommand = {
       const e = smtp.endpoints[0];
       ctx.out(`Try: swaks --server ${e.address}:${e.port} --to user2@st.um   or   telnet ${e.address} ${e.port}`);
     }
-    ctx.out('Watch every conversation: wirelab trace' + (ctx.portOffset !== 0 ? ` --port-offset ${ctx.portOffset}` : ''));
+    const sameLab = `${ctx.configPath ? ` --config ${ctx.configPath}` : ''}${values.data ? ` --data ${String(values.data)}` : ''}`;
+    ctx.out(`Watch every conversation: wirelab trace${sameLab}    Check every service: wirelab test${sameLab}`);
     ctx.out('Press Ctrl-C to stop.');
 
-    await new Promise<void>((resolve) => {
-      const onSignal = (signal: NodeJS.Signals): void => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        ctx.out(`\n${signal}: stopping — letting conversations in flight finish…`);
-        resolve();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    await stopRequested;
     await lab.stop();
     ctx.out('wirelab stopped.');
     return 0;
