@@ -32,8 +32,20 @@ hosts:
     address: 127.0.0.3
     aliases: [ns1.um.es, mail.um.es]
 
+# DNS: each domain's zone is generated from the hosts above (the seed's db.st.um: SOA, NS ns1/ns2,
+# A for hosts and name servers, CNAME for the other aliases, MX 10 mail / MX 20 mail2, RFC 6186 SRV,
+# SPF) plus the reverse zone; \`wirelab dns zone st.um\` prints it. The DNS service of a host in a
+# domain's nameServers is its primary (the first) or a secondary.
 dns:
-  forwarders: []           # the seed's DNS forwarders, asked for names outside the lab's zones
+  forwarders: []           # the seed's DNS forwarders (e.g. [9.9.9.9] or [127.0.0.53#53]), asked for names outside the lab
+  # allowRecursion: [127.0.0.0/8]   # who may ask for names outside the lab; default: mail.localNetworks + the lab hosts
+  # allowTransfer: [127.0.0.2]      # the seed's allow-transfer; default: the zones' name servers
+  # alsoNotify: [127.0.0.9#5300]    # outside secondaries (a BIND ns) told by NOTIFY when a zone changes
+  # soa: { ttl: 604800, refresh: 604800, retry: 86400, expire: 2419200, negativeTtl: 604800 }   # the seed's timers
+  # zones:                          # BIND-format zone files, and zones copied from primaries outside the lab
+  #   - { name: st.um, file: extra-st.um.zone }          # adds records to the generated st.um zone
+  #   - { name: example.test, file: example.test.zone }  # another zone, served by st.um's name servers
+  #   - { name: bind.test, primaries: ['127.0.0.9#5300'], servedBy: [ns2.st.um] }   # the lab as a secondary
 
 mail:
   localNetworks: [127.0.0.1/32]   # the seed's LOCAL_NETWORK: clients here may relay
@@ -65,6 +77,9 @@ users:
 # Each service: the host it runs on, and optionally \`port\` (without it: standard port + offset)
 # and \`enabled: false\`. \`kind\` defaults to the key.
 services:
+  dns:        { host: st.um }                  # 53 UDP+TCP, ns1: primary of st.um and the reverse zone
+  dns-ns2:    { host: ns2.st.um, kind: dns }   # 53 on 127.0.0.2, ns2: secondary of st.um (AXFR + NOTIFY)
+  dns-umes:   { host: um.es, kind: dns }       # 53 on 127.0.0.3, primary of um.es
   smtp:       { host: st.um }                  # 25, mail from anyone to the lab's domains
   submission: { host: st.um }                  # 587, mail from the lab's users, AUTH required
   console:    { host: st.um }                  # 8025, the live wire tap and JSON API (wirelab trace reads it)

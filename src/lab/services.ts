@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from './service.js';
 import { consoleDefinition } from '../console/index.js';
+import { dnsDefinition } from '../dns/service.js';
 import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
 
 /**
@@ -11,6 +12,7 @@ export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   submissionDefinition,
   smtpsDefinition,
   consoleDefinition,
+  dnsDefinition,
 ];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {
