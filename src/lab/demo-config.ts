@@ -83,4 +83,6 @@ services:
   smtp:       { host: st.um }                  # 25, mail from anyone to the lab's domains
   submission: { host: st.um }                  # 587, mail from the lab's users, AUTH required
   console:    { host: st.um }                  # 8025, the live wire tap and JSON API (wirelab trace reads it)
+  imap:       { host: st.um }                  # 143, read mail on the server: folders, flags, IDLE (STARTTLS once the lab has a CA)
+  imaps:      { host: st.um }                  # 993, IMAP inside TLS from the first byte
 `;

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from './service.js';
 import { consoleDefinition } from '../console/index.js';
 import { dnsDefinition } from '../dns/service.js';
 import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
+import { imapDefinition, imapsDefinition } from '../mail/imap/index.js';
 
 /**
  * Every kind of service the lab can run. A new protocol is a new folder exporting a
@@ -13,6 +14,8 @@ export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   smtpsDefinition,
   consoleDefinition,
   dnsDefinition,
+  imapDefinition,
+  imapsDefinition,
 ];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {

@@ -1,0 +1,227 @@
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { MailStoreError } from '../store/index.js';
+import { isLoopback } from '../../net/cidr.js';
+import { LineConnection } from '../../net/line-connection.js';
+import { stripMapped } from '../../net/tcp-service.js';
+import type { TapConversation } from '../../net/tap.js';
+import { capabilityList } from './capabilities.js';
+import type { Completion, ImapSession, RegisteredCommand } from './command.js';
+import type { Environment } from './environment.js';
+import { fromStoreError, ImapError } from './errors.js';
+import { admit } from './gate.js';
+import { readCommand, type ReaderContext } from './protocol/command-reader.js';
+import { parseCommand } from './protocol/parser.js';
+import type { Command } from './protocol/tokens.js';
+import { redactCommandLine } from './redaction.js';
+import { code, statusLine } from './responses.js';
+import { describeState, type ImapState } from './state.js';
+
+/** Queued output is handed to the socket, and the session waits for it to drain, past this many bytes. */
+const OUTPUT_CHUNK = 256 * 1024;
+
+/** One IMAP connection: reads commands, passes each through the gate, runs it, answers (RFC 3501 §2.2). */
+export class Session implements ImapSession {
+  state: ImapState = { name: 'not-authenticated' };
+  readonly loopbackClient: boolean;
+  private readonly conn: LineConnection;
+  private readonly registry: ReadonlyMap<string, RegisteredCommand>;
+  private output: Buffer[] = [];
+  private outputBytes = 0;
+  private hideNextLine = false;
+  private readonly reader: ReaderContext = {};
+  private badInARow = 0;
+
+  constructor(
+    socket: Socket,
+    private readonly tap: TapConversation,
+    shutdown: AbortSignal,
+    readonly env: Environment,
+    private readonly commands: readonly RegisteredCommand[],
+  ) {
+    this.registry = new Map(commands.map((c) => [c.name, c]));
+    this.loopbackClient = isLoopback(stripMapped(socket.remoteAddress));
+    this.conn = new LineConnection(socket, {
+      maxLineBytes: env.limits.maxLineBytes,
+      idleTimeoutMs: env.limits.idleTimeoutMs,
+      tap,
+      shutdown,
+      redact: (line) => {
+        if (this.hideNextLine) return '******** (SASL response)';
+        if (this.reader.continuing === 'LOGIN') return '******** (rest of LOGIN)';
+        return redactCommandLine(line);
+      },
+    });
+    if (socket instanceof TLSSocket) socket.once('secure', () => this.conn.tapTls(socket));
+  }
+
+  get tls(): boolean {
+    return this.conn.isTls;
+  }
+
+  capabilities(): string[] {
+    return capabilityList(this, this.commands);
+  }
+
+  setState(next: ImapState): void {
+    const previous = this.state;
+    if (previous.name === 'selected' && (next.name !== 'selected' || next.folder !== previous.folder)) previous.folder.view.close();
+    this.state = next;
+    if (next.name === 'authenticated' && previous.name === 'not-authenticated') this.tap.note('user', next.user);
+    this.tap.note('state', describeState(next));
+  }
+
+  async send(data: Buffer | string): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.output.push(bytes);
+    this.outputBytes += bytes.length;
+    if (this.outputBytes >= OUTPUT_CHUNK) {
+      this.flushOutput();
+      await this.conn.flush();
+    }
+  }
+
+  async continuation(text: string, secret: boolean): Promise<string | undefined> {
+    await this.send(`+ ${text}\r\n`);
+    this.flushOutput();
+    this.hideNextLine = secret;
+    try {
+      const line = await this.conn.readLine();
+      return line.kind === 'line' ? line.text : undefined;
+    } finally {
+      this.hideNextLine = false;
+    }
+  }
+
+  async idle(): Promise<'done' | 'bad' | 'end'> {
+    await this.send('+ idling\r\n');
+    this.flushOutput();
+    const folder = this.state.name === 'selected' ? this.state.folder : undefined;
+    let changed = false;
+    let wake: (() => void) | undefined;
+    const unsubscribe = folder?.view.onChange(() => {
+      changed = true;
+      wake?.();
+    });
+    const line = this.conn.readLine();
+    try {
+      for (;;) {
+        const signal = new Promise<'change'>((resolve) => {
+          wake = () => resolve('change');
+          if (changed) resolve('change');
+        });
+        const winner = await Promise.race([line, signal]);
+        if (winner === 'change') {
+          changed = false;
+          await this.announceChanges({ expunge: true });
+          this.flushOutput();
+          continue;
+        }
+        if (winner.kind === 'end') return 'end';
+        return winner.kind === 'line' && winner.text.trim().toUpperCase() === 'DONE' ? 'done' : 'bad';
+      }
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  async startTls(): Promise<boolean> {
+    const options = this.env.tlsOptions();
+    if (!options) return false;
+    this.flushOutput();
+    return this.conn.upgradeToTls(options);
+  }
+
+  async announceChanges(options: { expunge: boolean }): Promise<void> {
+    if (this.state.name !== 'selected') return;
+    for (const line of await this.state.folder.changes(options)) await this.send(line);
+  }
+
+  /** The conversation, from greeting to BYE. */
+  async serve(): Promise<void> {
+    await this.send(statusLine('*', 'OK', 'wirelab IMAP4rev1 ready.', code('CAPABILITY', this.capabilities().join(' '))));
+    this.flushOutput();
+    try {
+      while (this.state.name !== 'logout') {
+        const outcome = await readCommand(this.conn, this.env.limits, this.reader, () => this.conn.write('+ OK\r\n'));
+        if (outcome.kind === 'end') {
+          if (outcome.reason === 'shutdown') await this.send('* BYE Server shutting down.\r\n');
+          if (outcome.reason === 'timeout') await this.send('* BYE Disconnected for inactivity.\r\n');
+          break;
+        }
+        if (outcome.kind === 'refused') {
+          const answer = outcome.tooBig ? 'NO' : 'BAD';
+          await this.send(statusLine(outcome.tag ?? '*', answer, outcome.reason, outcome.tooBig ? code('TOOBIG') : undefined));
+          if (outcome.fatal) {
+            await this.send('* BYE The literal announced is too big to read.\r\n');
+            break;
+          }
+          if (!(await this.countBad())) break;
+          continue;
+        }
+        const parsed = parseCommand(outcome.frame);
+        if (!parsed.ok) {
+          await this.send(statusLine(parsed.tag ?? '*', 'BAD', `Error in IMAP command: ${parsed.reason}`));
+          if (!(await this.countBad())) break;
+          continue;
+        }
+        await this.execute(parsed.command);
+        this.flushOutput();
+      }
+    } finally {
+      this.flushOutput();
+      this.setState({ name: 'logout' });
+      await this.conn.close();
+    }
+  }
+
+  /** Runs one parsed command and answers it; failures become NO or BAD, never a dropped connection. */
+  private async execute(command: Command): Promise<void> {
+    let completion: Completion | void;
+    let holdsExpunges = false;
+    try {
+      const bound = admit(this.registry, command, this);
+      holdsExpunges = bound.definition.holdsExpunges === true;
+      completion = await bound.run();
+    } catch (err) {
+      const failure = this.asImapError(err, command);
+      await this.announceChanges({ expunge: !holdsExpunges }).catch(() => undefined);
+      await this.send(statusLine(command.tag, failure.status, failure.message, failure.code));
+      if (failure.status === 'BAD') await this.countBad();
+      else this.badInARow = 0;
+      return;
+    }
+    this.badInARow = 0;
+    await this.announceChanges({ expunge: !holdsExpunges });
+    const verb = command.name.split(' ').pop()!;
+    const text = completion?.text ?? `${verb[0]}${verb.slice(1).toLowerCase()} completed.`;
+    await this.send(statusLine(command.tag, 'OK', text, completion?.code));
+    this.flushOutput();
+    await completion?.after?.();
+  }
+
+  private asImapError(err: unknown, command: Command): ImapError {
+    if (err instanceof ImapError) return err;
+    if (err instanceof MailStoreError) return fromStoreError(err);
+    this.env.log.error(`${this.tap.id} ${command.name}: ${(err as Error).stack ?? String(err)}`);
+    this.tap.note('error', `internal error in ${command.name}: ${(err as Error).message}`);
+    return new ImapError('NO', 'Internal error; the command was not carried out', code('SERVERBUG'));
+  }
+
+  /** Counts a BAD; past the limit says BYE. False when the connection must end. */
+  private async countBad(): Promise<boolean> {
+    this.badInARow += 1;
+    if (this.badInARow < this.env.limits.maxBadCommands) return true;
+    await this.send('* BYE Too many invalid IMAP commands.\r\n');
+    this.setState({ name: 'logout' });
+    return false;
+  }
+
+  private flushOutput(): void {
+    if (this.outputBytes === 0) return;
+    const data = this.output.length === 1 ? this.output[0]! : Buffer.concat(this.output, this.outputBytes);
+    this.output = [];
+    this.outputBytes = 0;
+    this.conn.write(data);
+  }
+}
