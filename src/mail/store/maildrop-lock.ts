@@ -1,6 +1,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailStoreError } from './errors.js';
+import { isProcessAlive } from './process-alive.js';
 import type { MaildropLock } from './types.js';
 
 export const MAILDROP_LOCK_FILE = 'wirelab-pop3.lock';
@@ -27,7 +28,7 @@ export async function lockMaildrop(root: string): Promise<MaildropLock> {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
         const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-        if (owner !== process.pid && isAlive(owner)) throw locked();
+        if (owner !== process.pid && isProcessAlive(owner)) throw locked();
         await unlink(path).catch(() => undefined);
       }
     }
@@ -48,14 +49,4 @@ export async function lockMaildrop(root: string): Promise<MaildropLock> {
 
 function locked(): MailStoreError {
   return new MailStoreError('LOCKED', 'the maildrop is in use by another session');
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
