@@ -32,8 +32,8 @@ export async function prepareLabCertificates(config: LabConfig, dataDir: DataDir
   return { ca, paths, hosts };
 }
 
-function ensureHostCredentials(ca: CertificateAuthority, paths: PkiPaths, host: HostConfig, config: LabConfig, log: Logger): Promise<Credentials> {
-  return ensureCredentials(ca, { cert: paths.hostCert(host.name), key: paths.hostKey(host.name) }, hostCertificateNames(host), config.pki, log);
+function ensureHostCredentials(ca: CertificateAuthority, paths: PkiPaths, host: HostConfig, config: LabConfig, log: Logger, now = Date.now()): Promise<Credentials> {
+  return ensureCredentials(ca, { cert: paths.hostCert(host.name), key: paths.hostKey(host.name) }, hostCertificateNames(host), config.pki, log, now);
 }
 
 interface HostTls {
@@ -58,6 +58,8 @@ export class LabTls {
     private readonly config: LabConfig,
     private readonly certificates: LabCertificates,
     private readonly log: Logger,
+    /** The clock renewal is judged by (tests move it forward). */
+    private readonly now: () => number = Date.now,
   ) {
     for (const [host, credentials] of certificates.hosts) {
       this.install(host, credentials);
@@ -71,7 +73,7 @@ export class LabTls {
     const host = findHost(this.config, hostName);
     const entry = host && this.byHost.get(host.name.toLowerCase());
     if (!host || !entry) return undefined;
-    if (Date.now() >= entry.credentials.renewAt) this.renew(host, entry);
+    if (this.now() >= entry.credentials.renewAt) this.renew(host, entry);
     return entry.options;
   }
 
@@ -93,12 +95,12 @@ export class LabTls {
 
   private renew(host: HostConfig, entry: HostTls): void {
     if (entry.renewing) return;
-    entry.renewing = ensureHostCredentials(this.certificates.ca, this.certificates.paths, host, this.config, this.log)
+    entry.renewing = ensureHostCredentials(this.certificates.ca, this.certificates.paths, host, this.config, this.log, this.now())
       .then((credentials) => this.install(host.name.toLowerCase(), credentials))
       .catch((err: unknown) => {
         this.log.error(`renewing the certificate of ${host.name} failed: ${(err as Error).message}; the current one stays until it expires`);
         // Try again at the next handshake an hour from now rather than on every connection.
-        entry.credentials = { ...entry.credentials, renewAt: Date.now() + 60 * 60 * 1000 };
+        entry.credentials = { ...entry.credentials, renewAt: this.now() + 60 * 60 * 1000 };
         entry.renewing = undefined;
       });
   }
