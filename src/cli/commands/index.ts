@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { certsCommand } from './certs.js';
+import { dnsCommand } from './dns.js';
 import { initCommand } from './init.js';
 import { queueCommand } from './queue.js';
 import { statusCommand } from './status.js';
@@ -9,4 +10,4 @@ import { upCommand } from './up.js';
 import { usersCommand } from './users.js';
 
 /** Every `wirelab` subcommand, in the order `wirelab help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand, certsCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand, certsCommand, dnsCommand];

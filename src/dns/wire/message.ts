@@ -121,7 +121,7 @@ export function encodeMessage(message: DnsMessage): Buffer {
   const out = new NameWriter();
   writeHeader(out, message);
   for (const q of message.questions) {
-    out.name(q.name, true);
+    out.name(q.name, true, true);
     out.u16(q.type);
     out.u16(q.class);
   }

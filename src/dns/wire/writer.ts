@@ -45,8 +45,13 @@ export class NameWriter {
     this.buf.writeUInt16BE(value, at);
   }
 
-  /** Writes a name; with `compress`, suffixes seen before become pointers. Every suffix written is remembered. */
-  name(name: string, compress: boolean): void {
+  /**
+   * Writes a name; with `compress`, suffixes seen before become pointers. Every suffix written is
+   * remembered, except with `wholeOnly` (the question): its case is the client's, so only the whole name
+   * may be pointed at — by owners that are the question's name — and other names keep the zone's case,
+   * as BIND's case-sensitive compression does.
+   */
+  name(name: string, compress: boolean, wholeOnly = false): void {
     const labels = nameToLabels(name);
     for (let i = 0; i < labels.length; i += 1) {
       const key = suffixKey(labels, i);
@@ -55,7 +60,7 @@ export class NameWriter {
         this.u16(0xc000 | known);
         return;
       }
-      if (this.length < 0x4000 && !this.suffixes.has(key)) this.suffixes.set(key, this.length);
+      if (this.length < 0x4000 && !this.suffixes.has(key) && (!wholeOnly || i === 0)) this.suffixes.set(key, this.length);
       const label = labels[i] as Buffer;
       this.u8(label.length);
       this.bytes(label);

@@ -27,6 +27,13 @@ interface SerialState {
   digest: string;
 }
 
+function nextSerial(previous: SerialState | undefined, digest: string, floor: number): number {
+  if (previous && previous.digest === digest && !serialNewer(floor, previous.serial)) return previous.serial;
+  let next = previous ? (previous.serial + 1) >>> 0 : 1;
+  for (const candidate of [dateSerial(), floor]) if (serialNewer(candidate, next)) next = candidate;
+  return next;
+}
+
 /**
  * Remembers each generated zone's serial and content digest in the data directory (one file per zone,
  * written durably), so the serial changes exactly when the zone does — across restarts too, or a
@@ -40,20 +47,18 @@ export class SerialStore {
   /** The serial for this content: the same as before if nothing changed, else a newer one, stored before it is used. */
   async serialFor(origin: string, digest: string, floor = 0): Promise<number> {
     const previous = await this.read(origin);
-    if (previous && previous.digest === digest && !serialNewer(floor, previous.serial)) return previous.serial;
-    let next = previous ? (previous.serial + 1) >>> 0 : 1;
-    for (const candidate of [dateSerial(), floor]) if (serialNewer(candidate, next)) next = candidate;
-    const state = { serial: next, digest };
+    const serial = nextSerial(previous, digest, floor);
+    if (previous && previous.serial === serial && previous.digest === digest) return serial;
+    const state = { serial, digest };
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     await replaceDurably(this.fileOf(origin), `${JSON.stringify(state)}\n`);
     this.known.set(origin, state);
-    return next;
+    return serial;
   }
 
-  /** The stored serial if the content is unchanged, without writing anything (for `wirelab dns zone`). */
-  async peek(origin: string, digest: string): Promise<number | undefined> {
-    const previous = await this.read(origin);
-    return previous?.digest === digest ? previous.serial : undefined;
+  /** The serial `serialFor` would give, without storing anything (for `wirelab dns zone`). */
+  async preview(origin: string, digest: string, floor = 0): Promise<number> {
+    return nextSerial(await this.read(origin), digest, floor);
   }
 
   private async read(origin: string): Promise<SerialState | undefined> {
