@@ -85,4 +85,6 @@ services:
   console:    { host: st.um }                  # 8025, the live wire tap and JSON API (wirelab trace reads it)
   imap:       { host: st.um }                  # 143, read mail on the server: folders, flags, IDLE (STARTTLS once the lab has a CA)
   imaps:      { host: st.um }                  # 993, IMAP inside TLS from the first byte
+  pop3:       { host: st.um }                  # 110, download mail (the seed's Dovecot POP3; STLS once the lab has a CA)
+  pop3s:      { host: st.um }                  # 995, POP3 inside TLS from the first byte
 `;

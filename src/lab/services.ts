@@ -3,6 +3,7 @@ import { consoleDefinition } from '../console/index.js';
 import { dnsDefinition } from '../dns/service.js';
 import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
 import { imapDefinition, imapsDefinition } from '../mail/imap/index.js';
+import { pop3Definition, pop3sDefinition } from '../mail/pop3/index.js';
 
 /**
  * Every kind of service the lab can run. A new protocol is a new folder exporting a
@@ -16,6 +17,8 @@ export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   dnsDefinition,
   imapDefinition,
   imapsDefinition,
+  pop3Definition,
+  pop3sDefinition,
 ];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {
