@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import type { LabConfigInput } from '../../src/lab/config.js';
+import { PkiPaths } from '../../src/pki/pki-paths.js';
+import type { TlsEvent } from '../../src/net/tap.js';
+import { startTestLab, type TestLab } from '../helpers/lab.js';
+
+export interface TlsLab {
+  lab: TestLab;
+  /** The lab CA, as `wirelab certs export-ca` writes it. */
+  caFile: string;
+  ca: string;
+  port(service: string): number;
+}
+
+/** The demo lab with every mail service whose kind is registered, on free ports. */
+export async function startTlsLab(services: string[], edit?: (config: LabConfigInput) => void): Promise<TlsLab> {
+  const lab = await startTestLab({
+    edit: (config) => {
+      config.services = Object.fromEntries(services.map((name) => [name, { host: 'st.um' }]));
+      edit?.(config);
+    },
+  });
+  const caFile = new PkiPaths(lab.dataDir).caCert;
+  return { lab, caFile, ca: await readFile(caFile, 'utf8'), port: (service) => lab.endpoint(service).port };
+}
+
+/** The TLS events the tap recorded for conversations of a service. */
+export function tlsEvents(lab: TestLab, service: string): TlsEvent[] {
+  return lab.transcripts
+    .list()
+    .filter((c) => c.open.service === service)
+    .flatMap((c) => c.events.filter((e): e is TlsEvent => e.type === 'tls'));
+}
