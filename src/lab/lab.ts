@@ -8,6 +8,7 @@ import { DataDir } from './data-dir.js';
 import { WirelabError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { defaultPortOffset } from './ports.js';
+import { unreachableHosts } from './host-addresses.js';
 import type { LabObservation, ListenEndpoint, PeerEndpoint, Service, ServiceDefinition, ServiceStatus, TlsProvider } from './service.js';
 import { findDefinition } from './services.js';
 
@@ -104,9 +105,18 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       })),
   };
 
+  const missing = await unreachableHosts(config.hosts.filter((h) => Object.values(config.services).some((s) => s.enabled && findHost(config, s.host) === h)));
+  if (missing.length > 0) {
+    log.warn(
+      `this machine cannot use ${missing.map((h) => `${h.address} (${h.name})`).join(', ')}: running single-host, without their services. ` +
+        `On macOS add the addresses with \`sudo ifconfig lo0 alias ADDRESS\`.`,
+    );
+  }
+
   try {
     for (const [name, serviceConfig] of Object.entries(config.services)) {
       if (!serviceConfig.enabled) continue;
+      if (missing.some((h) => h === findHost(config, serviceConfig.host))) continue;
       const kind = serviceConfig.kind ?? name;
       const definition = findDefinition(kind);
       if (!definition) throw new WirelabError('CONFIG_INVALID', `services.${name}: unknown kind "${kind}"`);
