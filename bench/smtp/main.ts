@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+/**
+ * SMTP acceptance throughput: messages per second accepted over concurrent connections, with durable
+ * delivery, for wirelab and (when installed) Postfix in the same run. `npm run bench:smtp -- --help`.
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { waitForMaildirCount } from '../lib/maildir.js';
+import {
+  formatCount,
+  formatMegabytes,
+  formatMs,
+  formatRatio,
+  formatSize,
+  megabytes,
+  printTable,
+  printVerdicts,
+  type Print,
+  type Verdict,
+} from '../lib/report.js';
+import { percentile } from '../lib/stats.js';
+import { runLoad, type LoadResult } from './load.js';
+import { buildMessage, type BenchMessage } from './message.js';
+import { postfixAvailability, postfixVersion, startPostfix } from './postfix.js';
+import { BENCH_RECIPIENT, BENCH_SENDER, type SmtpTarget } from './target.js';
+import { startWirelab } from './wirelab.js';
+
+/** The issue's targets: wirelab's rate against Postfix's, per message size, and a memory ceiling. */
+const RATE_GOALS = [
+  { size: 1024, factor: 2 },
+  { size: 100 * 1024, factor: 1 },
+];
+const MEMORY_CEILING = megabytes(150);
+const REPLY_TIMEOUT_MS = 60_000;
+
+const USAGE = `Usage: npm run bench:smtp -- [options]
+
+Starts wirelab (wirelab up, its own process) and, when installed and run as root, a throwaway
+Postfix instance; sends each the same messages over N connections for a fixed time and prints
+messages per second, latency of the final dot's 250, peak memory, and wirelab/Postfix.
+
+  --duration SECONDS     measured time per server and size (default 10)
+  --warmup SECONDS       sent first, not measured (default 2)
+  --connections N        concurrent SMTP connections (default 10)
+  --sizes LIST           message sizes, e.g. 1k,100k or 2048 (default 1k,100k)
+  --skip-postfix         measure wirelab only`;
+
+interface Options {
+  durationMs: number;
+  warmupMs: number;
+  connections: number;
+  sizes: number[];
+  skipPostfix: boolean;
+}
+
+interface Measurement {
+  server: string;
+  size: number;
+  load: LoadResult;
+  inMaildir: number;
+  memory: { bytes: number | undefined; how: string };
+}
+
+function parseOptions(argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '10' },
+      sizes: { type: 'string', default: '1k,100k' },
+      'skip-postfix': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const number = (name: string, text: string, min: number, max: number): number => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} ${text}: expected a number from ${min} to ${max}`);
+    return n;
+  };
+  const sizes = values.sizes.split(',').map((s) => {
+    const m = /^(\d+)(k?)$/i.exec(s.trim());
+    if (!m) throw new Error(`--sizes: "${s}" is not a size like 1k, 100k or 2048`);
+    return number('sizes', String(Number(m[1]) * (m[2] ? 1024 : 1)), 256, 10 * 1024 * 1024);
+  });
+  return {
+    durationMs: number('duration', values.duration, 1, 3600) * 1000,
+    warmupMs: number('warmup', values.warmup, 0, 600) * 1000,
+    connections: Math.round(number('connections', values.connections, 1, 200)),
+    sizes,
+    skipPostfix: values['skip-postfix'],
+  };
+}
+
+async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, options: Options, signal: AbortSignal): Promise<Measurement> {
+  const target = await start();
+  try {
+    const load = await runLoad({
+      address: target.address,
+      port: target.port,
+      connections: options.connections,
+      warmupMs: options.warmupMs,
+      durationMs: options.durationMs,
+      message,
+      from: BENCH_SENDER,
+      to: BENCH_RECIPIENT,
+      replyTimeoutMs: REPLY_TIMEOUT_MS,
+      signal,
+    });
+    // Counted before the server stops: a 250 must mean the message is already there (Postfix: once its queue has drained).
+    const inMaildir = await waitForMaildirCount(target.maildir, load.accepted, target.deliveryGraceMs);
+    return { server: target.name, size: message.size, load, inMaildir, memory: await target.peakMemory() };
+  } finally {
+    await target.stop();
+  }
+}
+
+function rate(m: Measurement): number {
+  return m.load.measured / (m.load.windowMs / 1000);
+}
+
+function row(m: Measurement): string[] {
+  return [
+    formatSize(m.size),
+    m.server,
+    formatCount(rate(m)),
+    formatMs(percentile(m.load.latenciesMs, 50)),
+    formatMs(percentile(m.load.latenciesMs, 99)),
+    formatMegabytes(m.memory.bytes),
+    formatCount(m.load.accepted),
+    formatCount(m.inMaildir),
+    formatCount(m.load.failures),
+  ];
+}
+
+function verdicts(results: Measurement[], postfixCompared: boolean): Verdict[] {
+  const out: Verdict[] = [];
+  for (const goal of RATE_GOALS) {
+    const ours = results.find((m) => m.server === 'wirelab' && m.size === goal.size);
+    const theirs = results.find((m) => m.server === 'Postfix' && m.size === goal.size);
+    if (!ours) continue;
+    const name = `${formatSize(goal.size)}: wirelab at least ${goal.factor === 1 ? "Postfix's rate" : `${goal.factor}x Postfix's rate`}`;
+    if (!theirs || !postfixCompared) {
+      out.push({ goal: name, met: undefined, detail: 'Postfix not measured in this run' });
+      continue;
+    }
+    out.push({
+      goal: name,
+      met: rate(ours) >= goal.factor * rate(theirs),
+      detail: `${formatCount(rate(ours))} vs ${formatCount(rate(theirs))} msg/s = ${formatRatio(rate(ours), rate(theirs))}`,
+    });
+  }
+  const peaks = results.filter((m) => m.server === 'wirelab').map((m) => m.memory.bytes ?? Infinity);
+  if (peaks.length > 0) {
+    const peak = Math.max(...peaks);
+    out.push({ goal: `wirelab peak memory under ${formatMegabytes(MEMORY_CEILING)}`, met: peak < MEMORY_CEILING, detail: formatMegabytes(peak) });
+  }
+  return out;
+}
+
+/** Problems that make the figures untrustworthy: lost or unexpected messages, refused messages, broken connections. */
+function integrityProblems(results: Measurement[]): string[] {
+  const problems: string[] = [];
+  for (const m of results) {
+    const what = `${m.server}, ${formatSize(m.size)}`;
+    if (m.inMaildir !== m.load.accepted) problems.push(`${what}: ${m.load.accepted} messages got 250 but the Maildir holds ${m.inMaildir}`);
+    if (m.load.failures > 0) problems.push(`${what}: ${m.load.failures} failures, e.g. ${m.load.failureSamples.join('; ')}`);
+  }
+  return problems;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseOptions(argv);
+  const print: Print = (line) => process.stdout.write(`${line}\n`);
+  if (parsed === 'help') {
+    print(USAGE);
+    return 0;
+  }
+  const options = parsed;
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => {
+    print('Interrupted: finishing the messages in flight and stopping the servers…');
+    interrupted.abort();
+  });
+
+  const postfix = options.skipPostfix ? { available: false as const, why: 'skipped (--skip-postfix)' } : postfixAvailability();
+  print(`SMTP acceptance bench, ${new Date().toISOString()}`);
+  print(
+    `  ${options.connections} connections, messages back to back (EHLO once; MAIL, RCPT, DATA pipelined; then the message), ` +
+      `${options.warmupMs / 1000} s warm-up, ${options.durationMs / 1000} s measured, one recipient, Maildir delivery with fsync`,
+  );
+  print(`  node ${process.version}; Postfix: ${postfix.available ? await postfixVersion() : postfix.why}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const servers: { name: string; start: () => Promise<SmtpTarget> }[] = [{ name: 'wirelab', start: startWirelab }];
+  if (postfix.available) servers.push({ name: 'Postfix', start: startPostfix });
+  const results: Measurement[] = [];
+  for (const size of options.sizes) {
+    const message = buildMessage(size, BENCH_SENDER, BENCH_RECIPIENT);
+    for (const server of servers) {
+      if (interrupted.signal.aborted) break;
+      const m = await measure(server.start, message, options, interrupted.signal);
+      print(`  ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s)`);
+      results.push(m);
+    }
+  }
+
+  print('');
+  printTable(print, ['SIZE', 'SERVER', 'MSG/S', 'P50', 'P99', 'PEAK MEMORY', '250s', 'IN MAILDIR', 'FAILURES'], results.map(row));
+  for (const size of options.sizes) {
+    const ours = results.find((m) => m.server === 'wirelab' && m.size === size);
+    const theirs = results.find((m) => m.server === 'Postfix' && m.size === size);
+    if (ours && theirs) print(`  ${formatSize(size)}: wirelab/Postfix = ${formatRatio(rate(ours), rate(theirs))}`);
+  }
+  print('  P50/P99: from the final dot handed to the socket to its 250. 250s: every accepted message, warm-up included.');
+  for (const how of new Set(results.map((m) => `${m.server}: ${m.memory.how}`))) print(`  Peak memory, ${how}.`);
+  print(`  Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  print('');
+  print('Targets:');
+  printVerdicts(print, verdicts(results, postfix.available));
+  const problems = integrityProblems(results);
+  print('');
+  if (problems.length === 0) {
+    print('Checks: every 250 is a message in the Maildir; no failures.');
+  } else {
+    print('Checks FAILED — these figures cannot be trusted:');
+    for (const p of problems) print(`  ${p}`);
+  }
+  if (interrupted.signal.aborted) return 130;
+  return problems.length === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench:smtp: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);
