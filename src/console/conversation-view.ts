@@ -1,36 +1,26 @@
+import type { ApiTapEvent, ConversationSummary } from './api-types.js';
 import type { Conversation } from '../net/transcripts.js';
-import { toWire, type WireEvent } from '../net/transcripts.js';
+import { toWire } from '../net/transcripts.js';
+
+export type { ConversationSummary } from './api-types.js';
 
 /** A conversation as the API lists it: who talked to whom, when, how much, whether TLS, how it ended. */
-export interface ConversationSummary {
-  id: string;
-  service: string;
-  kind: string;
-  host: string;
-  transport: string;
-  client: string;
-  server: string;
-  user?: string;
-  startedAt: number;
-  endedAt?: number;
-  bytesFromClient: number;
-  bytesFromServer: number;
-  tls: boolean;
-  closed: boolean;
-}
-
 export function summarize(conv: Conversation): ConversationSummary {
   let fromClient = 0;
   let fromServer = 0;
   let tls = false;
   let endedAt: number | undefined;
+  let result: string | undefined;
   for (const event of conv.events) {
     if (event.type === 'data') {
       const size = event.bytes.length + (event.omitted ?? 0);
       if (event.from === 'client') fromClient += size;
       else fromServer += size;
     } else if (event.type === 'tls') tls = true;
-    else if (event.type === 'close') endedAt = event.at;
+    else if (event.type === 'close') {
+      endedAt = event.at;
+      result ??= event.reason;
+    } else if (event.type === 'note' && event.topic === 'error') result = event.text;
   }
   const { open } = conv;
   return {
@@ -48,9 +38,10 @@ export function summarize(conv: Conversation): ConversationSummary {
     bytesFromServer: fromServer,
     tls,
     closed: conv.closed,
+    ...(result ? { result } : {}),
   };
 }
 
-export function conversationEvents(conv: Conversation, showSecrets: boolean): WireEvent[] {
+export function conversationEvents(conv: Conversation, showSecrets: boolean): ApiTapEvent[] {
   return conv.events.map((e) => toWire(e, showSecrets));
 }

@@ -2,13 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { ListenEndpoint, Service, ServiceContext, ServiceState, ServiceStatus } from '../lab/service.js';
 import { listenError } from '../net/listen-error.js';
-import { conversationEvents, summarize } from './conversation-view.js';
-import { streamEvents } from './events-stream.js';
-import { HttpProblem, intParam, sendJson, wantsFlag, type Route } from './http-json.js';
+import { HttpProblem, sendJson, type RouteDefinition } from './http-json.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { dnsRoutes } from './routes/dns.js';
+import { explainRoutes } from './routes/explain.js';
+import { mailRoutes } from './routes/mail.js';
+import { serviceRoutes } from './routes/services.js';
+import { serveUi } from './static-ui.js';
 
 /**
- * The lab's console service: the JSON API over the wire tap and the services (what `wirelab trace`
- * and `status` read), on loopback.
+ * The lab's console service, on loopback: the web app, and the JSON API it is built on (conversations,
+ * their diagrams and explanations, pcapng export, the live tap, mailboxes, DNS, services) — also what
+ * `wirelab trace`, `status` and `capture` read.
  */
 export class ConsoleService implements Service {
   readonly name: string;
@@ -19,48 +24,12 @@ export class ConsoleService implements Service {
   private readonly sockets = new Set<Socket>();
   private total = 0;
   private startedAt: number | undefined;
-  private readonly routes: [RegExp, Route][];
+  private readonly routes: RouteDefinition[];
 
   constructor(private readonly ctx: ServiceContext) {
     this.name = ctx.name;
     this.kind = ctx.kind;
-    const { observe } = ctx;
-    this.routes = [
-      [/^\/api\/lab$/, (_req, res) => sendJson(res, 200, { startedAt: observe.startedAt, services: observe.services() })],
-      [/^\/api\/services$/, (_req, res) => sendJson(res, 200, observe.services())],
-      [
-        /^\/api\/conversations$/,
-        (_req, res, url) => {
-          const limit = intParam(url, 'limit', 100, 1, 1000);
-          const offset = intParam(url, 'offset', 0, 0, 10_000_000);
-          const service = url.searchParams.get('service');
-          const user = url.searchParams.get('user')?.toLowerCase();
-          const all = observe.transcripts
-            .list()
-            .filter((c) => (!service || c.open.service === service || c.open.kind === service) && (!user || c.user?.toLowerCase() === user))
-            .reverse();
-          sendJson(res, 200, { total: all.length, offset, items: all.slice(offset, offset + limit).map(summarize) });
-        },
-      ],
-      [
-        /^\/api\/conversations\/([A-Za-z0-9-]+)$/,
-        (_req, res, url, [id]) => {
-          const conv = observe.transcripts.get(id!);
-          if (!conv) throw new HttpProblem(404, `no conversation ${id} (it may have rotated out of memory)`);
-          sendJson(res, 200, { ...summarize(conv), events: conversationEvents(conv, wantsFlag(url, 'showSecrets')) });
-        },
-      ],
-      [
-        /^\/api\/events$/,
-        (_req, res, url) =>
-          streamEvents(res, observe.transcripts, {
-            showSecrets: wantsFlag(url, 'showSecrets'),
-            ...optional('service', url.searchParams.get('service')),
-            ...optional('host', url.searchParams.get('host')),
-            ...optional('user', url.searchParams.get('user')),
-          }),
-      ],
-    ];
+    this.routes = [serviceRoutes, conversationRoutes, mailRoutes, dnsRoutes, explainRoutes].flatMap((routes) => routes(ctx));
   }
 
   async start(): Promise<void> {
@@ -110,26 +79,30 @@ export class ConsoleService implements Service {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD');
-        throw new HttpProblem(405, `${req.method ?? '?'} is not allowed here; the API is read-only (GET)`);
+      if (!url.pathname.startsWith('/api/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(res, ['GET', 'HEAD'], req.method);
+        await serveUi(url.pathname, res, req.method === 'HEAD');
+        return;
       }
-      for (const [pattern, route] of this.routes) {
-        const match = pattern.exec(url.pathname);
-        if (match) {
-          await route(req, res, url, match.slice(1));
-          return;
-        }
+      const matching = this.routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
+      if (matching.length === 0) {
+        throw new HttpProblem(404, `no such endpoint ${url.pathname}; see /api/lab, /api/services, /api/conversations, /api/events, /api/mailboxes, /api/dns/zones, /api/explain`);
       }
-      throw new HttpProblem(404, `no such endpoint ${url.pathname}; see /api/lab, /api/services, /api/conversations, /api/events`);
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      const chosen = matching.find((m) => m.route.method === method);
+      if (!chosen?.match) throw notAllowed(res, [...new Set(matching.map((m) => m.route.method))], req.method);
+      await chosen.route.handle(req, res, url, chosen.match.slice(1));
     } catch (err) {
       const status = err instanceof HttpProblem ? err.status : 500;
+      if (status === 500) this.ctx.log.error(`${req.method} ${url.pathname}: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) sendJson(res, status, { error: (err as Error).message });
       else res.end();
     }
   }
 }
 
-function optional<K extends string>(key: K, value: string | null): Partial<Record<K, string>> {
-  return value ? ({ [key]: value } as Record<K, string>) : {};
+/** 405 with the Allow header (RFC 9110 §15.5.6). */
+function notAllowed(res: ServerResponse, allowed: string[], method: string | undefined): HttpProblem {
+  res.setHeader('allow', allowed.join(', '));
+  return new HttpProblem(405, `${method ?? '?'} is not allowed here; use ${allowed.join(' or ')}`);
 }

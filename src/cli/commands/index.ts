@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { captureCommand } from './capture.js';
 import { certsCommand } from './certs.js';
 import { dnsCommand } from './dns.js';
 import { initCommand } from './init.js';
@@ -10,4 +11,4 @@ import { upCommand } from './up.js';
 import { usersCommand } from './users.js';
 
 /** Every `wirelab` subcommand, in the order `wirelab help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, usersCommand, queueCommand, certsCommand, dnsCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, initCommand, statusCommand, testCommand, traceCommand, captureCommand, usersCommand, queueCommand, certsCommand, dnsCommand];
