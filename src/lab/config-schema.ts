@@ -53,6 +53,58 @@ export const serviceSchema = z
   })
   .strict();
 
+/** A duration as Postfix writes it (`300s`, `5m`, `4h`, `5d`, `1w`) or a number of seconds. */
+const duration = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .regex(/^\d+[smhdw]$/, 'a duration like 300s, 5m, 4h or 5d')
+    .transform((text) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[text.slice(-1) as 's' | 'm' | 'h' | 'd' | 'w']),
+]);
+
+/** The seed's dc_smarthost: mail for other domains goes through this host instead of their MX. */
+export const smarthostSchema = z
+  .object({
+    /** A lab host name (its port is then wherever the lab runs that SMTP service), another name, or an address. */
+    host: z.union([hostName, ipAddress]),
+    /** 587 submission (STARTTLS), 465 (implicit TLS) or 25. */
+    port: port.default(587),
+    /** `starttls`: required before AUTH and mail; `implicit`: TLS from the first byte (465); `opportunistic`: when offered. */
+    tls: z.enum(['starttls', 'implicit', 'opportunistic']).default('starttls'),
+    user: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.user === undefined) === (s.password === undefined), 'give both user and password, or neither');
+
+/**
+ * The delivery agents' schedule, like Postfix's qmgr: retry after minRetry, doubling up to maxRetry,
+ * give up after lifetime. `clockSpeed` is the lab clock: queue time runs that many times faster.
+ */
+export const mailQueueSchema = z
+  .object({
+    /** The lab clock: 1 is real time; 7200 makes the 5-day lifetime pass in a minute. */
+    clockSpeed: z.number().min(1).max(100_000_000).default(1),
+    /** The first retry after a temporary failure (Postfix's minimal_backoff_time). */
+    minRetry: duration.default(300),
+    /** The longest wait between tries once the doubling reaches it (Postfix's maximal_backoff_time). */
+    maxRetry: duration.default(4000),
+    /** Give up and bounce a message this old (Postfix's maximal_queue_lifetime). */
+    lifetime: duration.default(432000),
+    /** Tell the sender their message is still waiting after this long; 0 never (Postfix's delay_warning_time). */
+    delayWarning: duration.default(14400),
+    /** Messages each delivery agent delivers at once (each over its own connection). */
+    concurrency: z.number().int().min(1).max(1000).default(10),
+    /** More Received headers than this and the message is bounced as a mail loop (Postfix's hopcount_limit). */
+    maxHops: z.number().int().min(1).max(1000).default(50),
+    /** How long to wait for a remote server to accept the connection (Postfix's smtp_connect_timeout). */
+    connectTimeout: duration.default(30),
+    smarthost: smarthostSchema.optional(),
+  })
+  .strict()
+  .refine((q) => q.minRetry >= 1 && q.maxRetry >= q.minRetry, 'minRetry must be at least 1s and maxRetry at least minRetry')
+  .refine((q) => q.lifetime >= 1 && q.connectTimeout >= 1, 'lifetime and connectTimeout must be at least 1s');
+
 export const mailSchema = z
   .object({
     /** Clients in these networks may relay (the seed's LOCAL_NETWORK). */
@@ -65,6 +117,8 @@ export const mailSchema = z
     allowPlaintextAuth: z.boolean().default(true),
     /** An SMTP client silent this long is told 421 and disconnected (RFC 5321 §4.5.3.2 suggests 5 minutes). */
     idleTimeoutSeconds: z.number().int().min(1).max(3600).default(300),
+    /** How the delivery agents work the outbound queue: retries, give-up, bounces, smarthost. */
+    queue: mailQueueSchema.default({}),
   })
   .strict();
 
@@ -160,6 +214,8 @@ export type DomainConfig = z.infer<typeof domainSchema>;
 export type UserConfig = z.infer<typeof userSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type MailConfig = z.infer<typeof mailSchema>;
+export type MailQueueConfig = z.infer<typeof mailQueueSchema>;
+export type SmarthostConfig = z.infer<typeof smarthostSchema>;
 export type DnsConfig = z.infer<typeof dnsSchema>;
 export type DnsZoneConfig = z.infer<typeof dnsZoneSchema>;
 export type PkiConfig = z.infer<typeof pkiSchema>;

@@ -55,6 +55,18 @@ mail:
   # Lets clients on loopback log in without TLS, so students can watch the clear-text password
   # in the transcript. Turn it off to require STARTTLS first, as a production server would.
   allowPlaintextAuth: true
+  # The delivery agents (services of kind delivery) send queued mail on to other domains: MX lookup in
+  # the lab DNS, the MX hosts in preference order (mail2 when mail is down), STARTTLS verified by the
+  # lab CA, retries like Postfix's (5, 10, 20, 40 min, then every 66 min), a bounce (DSN) after 5 days.
+  queue:
+    clockSpeed: 1          # the lab clock: 7200 makes the 5 days pass in a minute, to watch retries and the give-up
+    # minRetry: 5m         # first retry (Postfix's minimal_backoff_time), doubling up to...
+    # maxRetry: 4000s      # ...the longest wait between tries (maximal_backoff_time)
+    # lifetime: 5d         # then bounce to the sender (maximal_queue_lifetime)
+    # delayWarning: 4h     # "still trying" notice to the sender; 0 = never
+    # concurrency: 10      # messages each agent sends at once
+    # maxHops: 50          # more Received headers than this is a mail loop: bounced
+    # smarthost: { host: um.es, port: 587, tls: starttls, user: user3@um.es, password: password }   # the seed's dc_smarthost
 
 # The lab's certificate authority (the seed's openssl.cnf): made on first start under the data
 # directory (pki/), it signs a certificate for every host with all its names, used by every TLS
@@ -87,4 +99,10 @@ services:
   imaps:      { host: st.um }                  # 993, IMAP inside TLS from the first byte
   pop3:       { host: st.um }                  # 110, download mail (the seed's Dovecot POP3; STLS once the lab has a CA)
   pop3s:      { host: st.um }                  # 995, POP3 inside TLS from the first byte
+  delivery:   { host: st.um }                  # no port: sends st.um's queued mail on to other domains (by MX)
+  smtp-mx2:   { host: ns2.st.um, kind: smtp }  # 25 on 127.0.0.2, mail2.st.um: the backup MX (MX 20), queues st.um's mail for mail.st.um
+  delivery-mx2: { host: ns2.st.um, kind: delivery }   # passes what mail2 queued on to mail.st.um once it answers
+  smtp-umes:  { host: um.es, kind: smtp }      # 25 on 127.0.0.3, mail.um.es: um.es's own mail server
+  submission-umes: { host: um.es, kind: submission }   # 587 on 127.0.0.3, for user3@um.es
+  delivery-umes: { host: um.es, kind: delivery }      # sends um.es's outgoing mail (to st.um, by MX)
 `;

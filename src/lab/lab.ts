@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { Directory } from '../directory/directory.js';
 import { isLoopback } from '../net/cidr.js';
@@ -74,6 +75,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     directory: dataDir.tap,
   });
   const shutdown = new AbortController();
+  // Every service listens for the shutdown (the demo runs more than Node's default warning limit of 10).
+  setMaxListeners(0, shutdown.signal);
   const started: { service: Service; definition: ServiceDefinition; host: string; address: string }[] = [];
 
   const stopAll = async (): Promise<void> => {

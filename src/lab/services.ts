@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from './service.js';
 import { consoleDefinition } from '../console/index.js';
 import { dnsDefinition } from '../dns/service.js';
+import { deliveryDefinition } from '../mail/delivery/index.js';
 import { smtpDefinition, smtpsDefinition, submissionDefinition } from '../mail/smtp/index.js';
 import { imapDefinition, imapsDefinition } from '../mail/imap/index.js';
 import { pop3Definition, pop3sDefinition } from '../mail/pop3/index.js';
@@ -19,6 +20,7 @@ export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   imapsDefinition,
   pop3Definition,
   pop3sDefinition,
+  deliveryDefinition,
 ];
 
 export function findDefinition(kind: string): ServiceDefinition | undefined {

@@ -75,7 +75,7 @@ export class MailAcceptor {
         deliverToMaildir(this.dataDir.maildirOf(address), Buffer.concat([Buffer.from(`${returnPath}Delivered-To: ${address}\r\n`), message])),
       ),
       queued.length > 0
-        ? this.queue.enqueue({ id, from: envelope.from, recipients: queued, receivedAt: at.toISOString() }, message)
+        ? this.queue.enqueue({ id, from: envelope.from, recipients: queued, receivedAt: at.toISOString(), host: this.hostname }, message)
         : Promise.resolve(),
     ]);
     return { id, local, queued };

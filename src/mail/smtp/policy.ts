@@ -14,7 +14,8 @@ export type RecipientVerdict = { route: Route; address: string } | { reject: Rep
 
 /**
  * The relay rules of the seed's Exim/Postfix setup, in order:
- * a local domain delivers to its users (others are unknown); anyone may send to the relay domains;
+ * a local domain delivers to its users (others are unknown); anyone may send to the relay domains
+ * and to the domains this host is a backup MX for (queued for the primary);
  * the local network and logged-in users may send anywhere; everyone else is refused (no open relay).
  */
 export function routeRecipient(settings: SmtpSettings, q: RecipientQuestion): RecipientVerdict {
@@ -26,7 +27,7 @@ export function routeRecipient(settings: SmtpSettings, q: RecipientQuestion): Re
     if (q.address.toLowerCase().startsWith('postmaster@')) return { route: 'local', address: q.address.toLowerCase() };
     return { reject: 'userUnknown' };
   }
-  if (settings.relayDomains.has(domain)) return { route: 'relay', address: q.address };
+  if (settings.relayDomains.has(domain) || settings.backupMxDomains.has(domain)) return { route: 'relay', address: q.address };
   if (q.user !== undefined || settings.localNetworks.has(q.clientAddress)) return { route: 'relay', address: q.address };
   return { reject: 'relayDenied' };
 }

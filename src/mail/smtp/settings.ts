@@ -4,6 +4,7 @@ import { findHost } from '../../lab/config.js';
 import type { ServiceContext } from '../../lab/service.js';
 import { AddressSet } from '../../net/cidr.js';
 import { MailAcceptor } from '../accept.js';
+import { backupMxDomains } from '../delivery/backup-mx.js';
 
 /** Everything an SMTP session needs from the lab, resolved once per service. */
 export interface SmtpSettings {
@@ -22,6 +23,8 @@ export interface SmtpSettings {
   allowPlaintextAuth: boolean;
   localNetworks: AddressSet;
   relayDomains: Set<string>;
+  /** Lab domains this host is a lower-preference MX of: their mail is accepted and queued for the primary. */
+  backupMxDomains: Set<string>;
   /** Domains whose mailboxes live on this host. */
   localDomains: Set<string>;
   /** The domain an unqualified address (`RCPT TO:<user2>`) belongs to. */
@@ -49,6 +52,7 @@ export function smtpSettings(ctx: ServiceContext, submission: boolean): SmtpSett
     allowPlaintextAuth: mail.allowPlaintextAuth,
     localNetworks: new AddressSet(mail.localNetworks),
     relayDomains: new Set(mail.relayDomains.map((d) => d.toLowerCase())),
+    backupMxDomains: backupMxDomains(ctx.config, ctx.host),
     localDomains,
     defaultDomain,
     directory: ctx.directory,
