@@ -41,7 +41,7 @@ export interface SinglePartStructure extends Extensions {
 
 export type BodyStructure = MultipartStructure | SinglePartStructure;
 
-/** Parameters RFC 2045 gives text parts when none are declared. */
+/** The parameter RFC 2045 gives text parts that declare no charset. */
 const DEFAULT_TEXT_PARAMS: Parameter[] = [['charset', 'us-ascii']];
 
 const EMPTY_TEXT_PART: SinglePartStructure = {
@@ -84,7 +84,8 @@ export function bodyStructure(part: MimePart): BodyStructure {
     kind: 'single',
     type,
     subtype,
-    params: type === 'text' && !params.some(([name]) => name === 'charset') && !part.typed ? DEFAULT_TEXT_PARAMS : params,
+    // Text without a charset parameter is US-ASCII (RFC 2045 §5.2); Dovecot lists it, as clients expect.
+    params: type === 'text' && !params.some(([name]) => name === 'charset') ? [...params, ...DEFAULT_TEXT_PARAMS] : params,
     id: field('content-id'),
     description: field('content-description'),
     encoding: field('content-transfer-encoding') ?? '7bit',

@@ -78,16 +78,25 @@ export function headerValue(fields: readonly HeaderField[], key: string): string
 
 /**
  * The fields whose names are (or, with `not`, are not) in `names`, as they were written, followed by
- * the empty line that ends a header: the answer to BODY[HEADER.FIELDS (…)] (RFC 3501 §6.4.5).
+ * the empty line that ends a header: BODY[HEADER.FIELDS (…)] (RFC 3501 §6.4.5).
  */
-export function selectFields(message: Buffer, fields: readonly HeaderField[], names: readonly string[], not: boolean): Buffer {
+export function selectFields(message: Buffer, header: { fields: readonly HeaderField[]; start: number; bodyStart: number }, names: readonly string[], not: boolean): Buffer {
   const wanted = new Set(names.map((n) => n.toLowerCase()));
   const parts: Buffer[] = [];
-  for (const field of fields) {
+  for (const field of header.fields) {
     if (wanted.has(field.key) === not) continue;
     parts.push(message.subarray(field.start, field.end));
-    if (message[field.end - 1] !== LF) parts.push(Buffer.from('\r\n'));
+    if (message[field.end - 1] !== LF) parts.push(CRLF);
   }
-  parts.push(Buffer.from('\r\n'));
+  // The empty line that ends a header is kept, and added when fields were found in a header that lacks it (as Dovecot does).
+  if (parts.length > 0 || endsWithEmptyLine(message, header.start, header.bodyStart)) parts.push(CRLF);
   return Buffer.concat(parts);
+}
+
+const CRLF = Buffer.from('\r\n');
+
+function endsWithEmptyLine(message: Buffer, start: number, end: number): boolean {
+  if (end - start >= 1 && message[end - 1] !== LF) return false;
+  const before = end - 2 >= start && message[end - 2] === CR ? end - 3 : end - 2;
+  return before < start || message[before] === LF;
 }

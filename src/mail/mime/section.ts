@@ -15,40 +15,28 @@ export interface Section {
   text: SectionText;
 }
 
-/** Where a section path leads: a part, and whether it stands for a whole message (the root, or inside message/rfc822). */
-interface Located {
-  part: MimePart;
-  isMessage: boolean;
-}
-
 /**
- * Finds the part a path names. A message that is not multipart has one part, its body, numbered 1; a
- * message/rfc822 part's children are numbered as its inner message's (RFC 3501 §6.4.5).
+ * Finds the part a path names, as Dovecot does: a multipart's sub-parts are numbered from 1; a part
+ * that is not multipart has only number 1, itself, and only a message/rfc822 part may be followed by
+ * more numbers, which then count inside its message (RFC 3501 §6.4.5).
  */
-function locate(root: MimePart, path: readonly number[]): Located | undefined {
-  let at: Located = { part: root, isMessage: true };
-  for (const n of path) {
-    let { part } = at;
-    if (!at.isMessage && part.message) part = part.message;
-    else if (!at.isMessage && part.children.length === 0) return undefined;
-    if (part.children.length > 0) {
-      const child = part.children[n - 1];
-      if (!child) return undefined;
-      at = { part: child, isMessage: false };
-    } else if (n === 1) {
-      at = { part, isMessage: false };
-    } else {
-      return undefined;
-    }
+function locate(root: MimePart, path: readonly number[]): MimePart | undefined {
+  let at = root;
+  for (const [i, n] of path.entries()) {
+    const more = i < path.length - 1;
+    let part: MimePart | undefined = at;
+    if (at.contentType.value === 'multipart') part = at.children[n - 1];
+    else if (n !== 1 || (more && !at.message)) part = undefined;
+    if (!part) return undefined;
+    at = more && part.message ? part.message : part;
   }
   return at;
 }
 
 /** The bytes of a section of a parsed message, or undefined when the message has no such part. */
 export function extractSection(message: Buffer, root: MimePart, section: Section): Buffer | undefined {
-  const located = locate(root, section.path);
-  if (!located) return undefined;
-  const { part } = located;
+  const part = locate(root, section.path);
+  if (!part) return undefined;
   const { text } = section;
   if (text.kind === 'all') {
     return section.path.length === 0 ? message.subarray(root.start, root.end) : message.subarray(part.bodyStart, part.end);
@@ -63,6 +51,6 @@ export function extractSection(message: Buffer, root: MimePart, section: Section
     case 'text':
       return message.subarray(target.bodyStart, target.end);
     case 'header.fields':
-      return selectFields(message, target.fields, text.fields, text.not);
+      return selectFields(message, target, text.fields, text.not);
   }
 }

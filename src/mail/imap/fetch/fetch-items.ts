@@ -56,9 +56,10 @@ function simpleItem(name: string): FetchItem {
   }
 }
 
-/** A field name of HEADER.FIELDS as the response repeats it: as an atom when it can be one. */
+/** A field name of HEADER.FIELDS as the response repeats it: upper-cased as Dovecot does, an atom when it can be one. */
 function fieldLabel(name: string): string {
-  return /^[\x21-\x7e]+$/.test(name) && !/[()"\\{%*\]]/.test(name) ? name : `"${name.replace(/["\\]/g, '\\$&')}"`;
+  const upper = name.toUpperCase();
+  return /^[\x21-\x7e]+$/.test(upper) && !/[()"\\{%*\]]/.test(upper) ? upper : `"${upper.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** `BODY[1.2.HEADER.FIELDS (From)]<0.100>` into the part path, the text, and the label the answer uses. */

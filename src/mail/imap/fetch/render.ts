@@ -6,6 +6,8 @@ import type { SelectedFolder } from '../selected-folder.js';
 import type { FetchItem } from './fetch-items.js';
 import { envelopeValue, writeBodyStructure } from './structure-values.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** Whether an item needs the message's bytes (FLAGS, UID, size and date come from the store's index). */
 export function needsMessage(item: FetchItem): boolean {
   return item.kind === 'envelope' || item.kind === 'structure' || item.kind === 'section';
@@ -48,13 +50,10 @@ export function renderFetch(folder: SelectedFolder, seq: number, info: MessageIn
       case 'section': {
         const { section, partial } = item;
         const whole = section.path.length === 0 && section.text.kind === 'all';
-        const data = whole ? message! : extractSection(message!, parsed(message!), section);
-        if (data === undefined) {
-          key(item.label).value(null);
-        } else {
-          const piece = partial ? data.subarray(partial.start, partial.length === undefined ? undefined : partial.start + partial.length) : data;
-          key(item.label).value(new Literal(piece));
-        }
+        // A part the message does not have reads as empty, as Dovecot answers it.
+        const data = (whole ? message! : extractSection(message!, parsed(message!), section)) ?? EMPTY;
+        const piece = partial ? data.subarray(partial.start, partial.length === undefined ? undefined : partial.start + partial.length) : data;
+        key(item.label).value(new Literal(piece));
         break;
       }
     }

@@ -1,5 +1,5 @@
 import type { BodyStructure, Envelope, EnvelopeAddress, Parameter } from '../../mime/index.js';
-import type { ImapValue, ResponseBuilder } from '../protocol/serializer.js';
+import { Adjacent, type ImapValue, type ResponseBuilder } from '../protocol/serializer.js';
 
 /** Header text is kept one character per byte; on the wire it goes back to the very bytes received. */
 function bytes(text: string | null): Buffer | null {
@@ -7,7 +7,7 @@ function bytes(text: string | null): Buffer | null {
 }
 
 function addresses(list: EnvelopeAddress[] | null): ImapValue {
-  return list === null ? null : list.map((a) => [bytes(a.name), bytes(a.adl), bytes(a.mailbox), bytes(a.host)]);
+  return list === null ? null : new Adjacent(list.map((a) => [bytes(a.name), bytes(a.adl), bytes(a.mailbox), bytes(a.host)]));
 }
 
 /** ENVELOPE (RFC 3501 §7.4.2): date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id. */
@@ -32,8 +32,7 @@ function params(list: Parameter[]): ImapValue {
 
 function extensions(structure: BodyStructure): ImapValue[] {
   const { disposition, language, location } = structure;
-  const languageValue: ImapValue = language === null ? null : language.length === 1 ? bytes(language[0]!) : language.map(bytes);
-  return [disposition === null ? null : [bytes(disposition.value), params(disposition.params)], languageValue, bytes(location)];
+  return [disposition === null ? null : [bytes(disposition.value), params(disposition.params)], language === null ? null : language.map(bytes), bytes(location)];
 }
 
 /**

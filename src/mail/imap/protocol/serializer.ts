@@ -13,7 +13,15 @@ export class Literal {
   constructor(readonly bytes: Buffer) {}
 }
 
-export type ImapValue = null | number | string | Buffer | Atom | Literal | readonly ImapValue[];
+/**
+ * A parenthesized list whose items follow each other with no space, as the grammar writes address
+ * lists (`env-from = "(" 1*address ")"`, RFC 3501 §9).
+ */
+export class Adjacent {
+  constructor(readonly items: readonly ImapValue[]) {}
+}
+
+export type ImapValue = null | number | string | Buffer | Atom | Literal | Adjacent | readonly ImapValue[];
 
 export function atom(text: string): Atom {
   return new Atom(text);
@@ -47,6 +55,11 @@ export class ResponseBuilder {
     else if (Buffer.isBuffer(value)) this.string(value);
     else if (value instanceof Atom) this.text += value.text;
     else if (value instanceof Literal) this.literal(value.bytes);
+    else if (value instanceof Adjacent) {
+      this.text += '(';
+      for (const item of value.items) this.value(item);
+      this.text += ')';
+    }
     else this.list(value as readonly ImapValue[]);
     return this;
   }
