@@ -22,6 +22,8 @@ export function summarize(conv: Conversation): ConversationSummary {
       result ??= event.reason;
     } else if (event.type === 'note' && event.topic === 'error') result = event.text;
   }
+  fromClient += conv.dropped?.client ?? 0;
+  fromServer += conv.dropped?.server ?? 0;
   const { open } = conv;
   return {
     id: open.conn,

@@ -21,10 +21,19 @@ export function conversationSteps(conv: Conversation, view: TranscriptView): Con
   const reader: LineReader = catalogue?.reader() ?? { explain: () => undefined };
   const binary = catalogue?.protocol === 'dns' ? new DnsRenderer(conv.open.transport) : undefined;
   let encrypted = false;
-  const steps = conv.events.map((event, index): Step => {
+  const steps: Step[] = [];
+  conv.events.forEach((event, index) => {
     if (event.type === 'tls') encrypted = view === 'eavesdropper';
-    return stepOf(event, index, { reader, binary, encrypted, view });
+    const step = stepOf(event, index, { reader, binary, encrypted, view });
+    // Notes are what the server knows (states, logins): nothing a sniffer sees.
+    if (view === 'server' || step.kind !== 'note') steps.push(step);
   });
+  if (conv.dropped) {
+    const { events, client, server } = conv.dropped;
+    const text = `${events} later events (${client + server} bytes) were counted but not kept: the tap's memory budget for one conversation (tap.maxBytesPerConversation) was spent`;
+    const last = steps.at(-1);
+    steps.splice(last?.kind === 'close' ? -1 : steps.length, 0, { index: conv.events.length, at: last?.at ?? conv.open.at, kind: 'note', label: `${events} events not kept`, lines: [{ text }], size: 0 });
+  }
   return { summary: summarize(conv), view, protocol: catalogue?.protocol ?? conv.open.kind, steps };
 }
 
@@ -63,7 +72,7 @@ function dataStep(event: DataEvent, index: number, ctx: StepContext): Step {
   const texts = ctx.binary ? ctx.binary.render(event) : textLines(event, ctx.view);
   const lines = explainLines(texts, event.from, ctx.reader);
   if (ctx.encrypted) {
-    return { ...base, label: 'TLS records', encrypted: true, lines: [{ text: `TLS application data: ${size} bytes, encrypted — nothing readable on the wire` }] };
+    return { index, at: event.at, kind: 'data', from: event.from, size, label: 'TLS records', encrypted: true, lines: [{ text: `TLS application data: ${size} bytes, encrypted — nothing readable on the wire` }] };
   }
   if (ctx.view === 'eavesdropper' && event.redacted !== undefined) {
     for (const line of lines) {

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, unlink, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { subscribeTap, type OpenEvent, type TapEvent } from './tap.js';
 
@@ -33,12 +33,21 @@ export function toWire(event: TapEvent, showSecrets: boolean): WireEvent {
   return out;
 }
 
+/**
+ * What one kept event costs in memory besides its bytes (the object, its fields, the array slot), counted
+ * against `maxBytesPerConversation` so that a client sending a million one-byte lines is bounded too.
+ */
+export const EVENT_OVERHEAD_BYTES = 160;
+
 export interface Conversation {
   open: OpenEvent;
   events: TapEvent[];
+  /** Bytes kept plus EVENT_OVERHEAD_BYTES per kept event. */
   keptBytes: number;
   user?: string;
   closed: boolean;
+  /** Events past the conversation's memory budget: counted, not kept (the close event is always kept). */
+  dropped?: { events: number; client: number; server: number };
 }
 
 export interface TranscriptStoreOptions {
@@ -46,13 +55,17 @@ export interface TranscriptStoreOptions {
   maxBytesPerConversation: number;
   /** Where redacted transcripts are appended as JSON lines; omit to keep them in memory only. */
   directory?: string;
-  /** Rotate the on-disk file after this many bytes. */
+  /** Rotate the on-disk file after this many bytes (default 32 MiB). */
   rotateBytes?: number;
+  /** Transcript files kept on disk, the newest; older ones are deleted at rotation (default 8). */
+  maxFiles?: number;
 }
 
 /**
- * Keeps the most recent conversations in memory (bounded in count and in bytes per conversation)
- * and appends every event, secrets redacted, to the data directory. Live listeners get every event.
+ * Keeps the most recent conversations in memory — at most `maxConversations`, each at most
+ * `maxBytesPerConversation` of bytes and per-event overhead — and appends every event, secrets redacted,
+ * to JSON-lines files in the data directory, keeping the newest `maxFiles` of `rotateBytes` each.
+ * Live listeners get every event.
  */
 export class TranscriptStore {
   private readonly conversations = new Map<string, Conversation>();
@@ -89,16 +102,15 @@ export class TranscriptStore {
   }
 
   private record(event: TapEvent): void {
-    const stored = this.keep(event);
-    if (stored) {
-      this.append(stored);
-      for (const listener of this.listeners) listener(stored);
-    }
+    const kept = this.keep(event);
+    this.append(kept ?? event);
+    for (const listener of this.listeners) listener(kept ?? event);
   }
 
+  /** The event as stored (a data event cut to the budget), or undefined when the budget is spent. */
   private keep(event: TapEvent): TapEvent | undefined {
     if (event.type === 'open') {
-      this.conversations.set(event.conn, { open: event, events: [event], keptBytes: 0, closed: false });
+      this.conversations.set(event.conn, { open: event, events: [event], keptBytes: EVENT_OVERHEAD_BYTES, closed: false });
       while (this.conversations.size > this.options.maxConversations) {
         const oldest = this.conversations.keys().next().value;
         if (oldest === undefined) break;
@@ -108,16 +120,21 @@ export class TranscriptStore {
     }
     const conv = this.conversations.get(event.conn);
     if (!conv) return event;
-    let kept: TapEvent = event;
-    if (event.type === 'data') {
-      const room = Math.max(0, this.options.maxBytesPerConversation - conv.keptBytes);
-      if (event.bytes.length > room) {
-        kept = { ...event, bytes: event.bytes.subarray(0, room), omitted: event.bytes.length - room + (event.omitted ?? 0) };
-      }
-      conv.keptBytes += Math.min(room, event.bytes.length);
-    }
     if (event.type === 'note' && event.topic === 'user') conv.user = event.text;
     if (event.type === 'close') conv.closed = true;
+    const room = this.options.maxBytesPerConversation - conv.keptBytes - EVENT_OVERHEAD_BYTES;
+    if (room < 0 && event.type !== 'close') {
+      conv.dropped ??= { events: 0, client: 0, server: 0 };
+      conv.dropped.events += 1;
+      if (event.type === 'data') conv.dropped[event.from] += event.bytes.length + (event.omitted ?? 0);
+      return undefined;
+    }
+    let kept: TapEvent = event;
+    if (event.type === 'data' && event.bytes.length > room) {
+      const fits = Math.max(0, room);
+      kept = { ...event, bytes: event.bytes.subarray(0, fits), omitted: event.bytes.length - fits + (event.omitted ?? 0) };
+    }
+    conv.keptBytes += EVENT_OVERHEAD_BYTES + (kept.type === 'data' ? kept.bytes.length : 0);
     conv.events.push(kept);
     return kept;
   }
@@ -126,19 +143,32 @@ export class TranscriptStore {
     const dir = this.options.directory;
     if (!dir) return;
     const line = `${JSON.stringify(toWire(event, false))}\n`;
-    const rotateAt = this.options.rotateBytes ?? 64 * 1024 * 1024;
+    const rotateAt = this.options.rotateBytes ?? 32 * 1024 * 1024;
     if (!this.file || this.fileBytes + line.length > rotateAt) {
       this.file?.end();
       this.fileIndex += 1;
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      this.file = createWriteStream(join(dir, `transcript-${stamp}-${this.fileIndex}.jsonl`), { flags: 'a', mode: 0o600 });
-      this.file.on('error', () => {
+      const file = createWriteStream(join(dir, `transcript-${stamp}-${String(this.fileIndex).padStart(6, '0')}.jsonl`), { flags: 'a', mode: 0o600 });
+      file.on('error', () => {
         // A full disk must not stop the lab: the in-memory transcript goes on.
-        this.file = undefined;
+        if (this.file === file) this.file = undefined;
       });
+      this.file = file;
       this.fileBytes = 0;
+      this.pruneFiles(dir);
     }
     this.fileBytes += line.length;
-    this.file.write(line);
+    this.file?.write(line);
+  }
+
+  /** Deletes all but the newest `maxFiles` transcript files (names sort by time). */
+  private pruneFiles(dir: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => /^transcript-.*\.jsonl$/.test(n)).sort();
+    } catch {
+      return;
+    }
+    for (const name of names.slice(0, Math.max(0, names.length - (this.options.maxFiles ?? 8)))) unlink(join(dir, name), () => undefined);
   }
 }

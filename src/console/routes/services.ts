@@ -12,9 +12,10 @@ export const serviceRoutes: RouteFactory = (ctx) => {
       const report = observe.services().find((s) => s.name === name);
       if (!report) throw new HttpProblem(404, `no running service named ${name}`);
       const definition = findDefinition(report.kind);
-      const endpoint = report.status.endpoints.find((e) => e.transport === 'tcp') ?? report.status.endpoints[0];
       const host = ctx.config.hosts.find((h) => h.name === report.host);
-      if (!definition || !endpoint || !host) throw new HttpProblem(409, `service ${name} has no endpoint to probe`);
+      if (!definition || !host) throw new HttpProblem(409, `service ${name} cannot be probed`);
+      // A service that listens nowhere (a delivery agent) is probed at port 0, as `wirelab test` does.
+      const endpoint = report.status.endpoints.find((e) => e.transport === 'tcp') ?? report.status.endpoints[0] ?? { address: host.address, port: 0 };
       const result = await definition.probe({ address: endpoint.address, port: endpoint.port, hostName: host.name });
       const outcome: ProbeOutcome = { service: report.name, ...result };
       sendJson(res, 200, outcome);

@@ -39,7 +39,7 @@ export function sequenceDiagram(steps: Step[], client: string, server: string, o
 }
 
 function marker(id: string, color: string): SVGMarkerElement {
-  return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: color }));
+  return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: color }));
 }
 
 function stepShape(step: Step, y: number, onSelect: (index: number) => void): SVGGElement {
@@ -93,7 +93,7 @@ function stepShape(step: Step, y: number, onSelect: (index: number) => void): SV
     case 'tls':
       group.append(
         svg('rect', { x: CLIENT_X - 24, y: y - 11, width: SERVER_X - CLIENT_X + 48, height: 22, rx: 4, class: 'tls-handshake' }),
-        svg('text', { x: (CLIENT_X + SERVER_X) / 2, y: y + 4, 'text-anchor': 'middle', class: 'label' }, `🔒 ${step.label} handshake`),
+        svg('text', { x: (CLIENT_X + SERVER_X) / 2, y: y + 4, 'text-anchor': 'middle', class: 'label' }, `${step.label} handshake`),
       );
       break;
     case 'note':
