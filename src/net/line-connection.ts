@@ -47,6 +47,8 @@ export class LineConnection {
   private wake: (() => void) | undefined;
   private discardingLongLine = false;
   private paused = false;
+  /** Set while replies are being gathered into one write (see `write`). */
+  private corked = false;
   private readonly onData = (chunk: Buffer): void => this.received(chunk);
   private readonly onEnd = (): void => this.finish('eof');
   private readonly onClose = (): void => this.finish('closed');
@@ -175,11 +177,24 @@ export class LineConnection {
     return { kind: 'bytes', bytes };
   }
 
-  /** Sends a reply. `redacted` is what the transcript shows when the reply holds a secret. */
+  /**
+   * Sends a reply. `redacted` is what the transcript shows when the reply holds a secret. Replies
+   * written while pipelined commands are handled in one go leave in one segment (RFC 2920 §3.2 lets
+   * the server batch them): the socket is corked until the handlers yield to the event loop.
+   */
   write(data: string | Buffer, redacted?: string): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.options.tap.data('server', bytes, redacted);
+    if (!this.corked) {
+      const socket = this.socket;
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
     this.socket.write(bytes);
   }
 
