@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DataDir } from '../../src/lab/data-dir.js';
 import type { LabRunFile } from '../../src/lab/lab.js';
 import { peakRssBytes } from './memory.js';
+import { treeCpuSeconds } from './proc.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** The end of the lab's output kept for error messages. */
@@ -24,6 +25,8 @@ export interface LabProcess {
   dataDir: DataDir;
   /** The first TCP endpoint of a service, as the lab wrote it in run/lab.json. */
   endpoint(service: string): { address: string; port: number };
+  /** CPU time the lab has used so far (every thread), in seconds. */
+  cpuSeconds(): Promise<number>;
   /** The lab's peak resident memory so far (VmHWM). */
   peakRssBytes(): Promise<number | undefined>;
   /** Stops the lab with SIGTERM (as Ctrl-C would), waits for it, and removes its directory. */
@@ -62,6 +65,7 @@ export async function startLabProcess(options: LabProcessOptions): Promise<LabPr
       if (!endpoint) throw new Error(`the lab runs no TCP service named ${service}`);
       return { address: endpoint.address, port: endpoint.port };
     },
+    cpuSeconds: () => treeCpuSeconds(pid),
     peakRssBytes: () => peakRssBytes(pid),
     async stop() {
       const code = await terminate(child);

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { processTree } from './proc.js';
 
 /** A "<name>: <n> kB" line of /proc/<pid>/status, in bytes; undefined once the process is gone. */
 async function statusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
@@ -17,41 +18,13 @@ export function peakRssBytes(pid: number): Promise<number | undefined> {
   return statusBytes(pid, 'VmHWM');
 }
 
-/** The parent of every process, from /proc/<pid>/stat (the field after the parenthesised name). */
-async function parents(): Promise<Map<number, number>> {
-  const map = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      map.set(Number(entry), ppid);
-    } catch {
-      // The process ended between readdir and readFile.
-    }
-  }
-  return map;
-}
-
 /**
  * Resident memory of a process and all its descendants right now (a multi-process server such as
  * Postfix). Shared pages count once per process, so this is an upper bound of what they use together.
  */
 export async function treeRssBytes(rootPid: number): Promise<number> {
-  const parentOf = await parents();
-  const tree = new Set([rootPid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parentOf) {
-      if (!tree.has(pid) && tree.has(ppid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
   let total = 0;
-  for (const pid of tree) total += (await statusBytes(pid, 'VmRSS')) ?? 0;
+  for (const pid of await processTree(rootPid)) total += (await statusBytes(pid, 'VmRSS')) ?? 0;
   return total;
 }
 

@@ -58,6 +58,8 @@ interface Measurement {
   size: number;
   load: LoadResult;
   inMaildir: number;
+  /** Server CPU time per accepted message, delivery after the 250 included. */
+  cpuMsPerMessage: number | undefined;
   memory: { bytes: number | undefined; how: string };
 }
 
@@ -96,6 +98,7 @@ function parseOptions(argv: string[]): Options | 'help' {
 async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, options: Options, signal: AbortSignal): Promise<Measurement> {
   const target = await start();
   try {
+    const cpuBefore = await target.cpuSeconds();
     const load = await runLoad({
       address: target.address,
       port: target.port,
@@ -110,7 +113,9 @@ async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, 
     });
     // Counted before the server stops: a 250 must mean the message is already there (Postfix: once its queue has drained).
     const inMaildir = await waitForMaildirCount(target.maildir, load.accepted, target.deliveryGraceMs);
-    return { server: target.name, size: message.size, load, inMaildir, memory: await target.peakMemory() };
+    const cpuSeconds = (await target.cpuSeconds()) - cpuBefore;
+    const cpuMsPerMessage = load.accepted > 0 ? (cpuSeconds * 1000) / load.accepted : undefined;
+    return { server: target.name, size: message.size, load, inMaildir, cpuMsPerMessage, memory: await target.peakMemory() };
   } finally {
     await target.stop();
   }
@@ -127,6 +132,7 @@ function row(m: Measurement): string[] {
     formatCount(rate(m)),
     formatMs(percentile(m.load.latenciesMs, 50)),
     formatMs(percentile(m.load.latenciesMs, 99)),
+    formatMs(m.cpuMsPerMessage),
     formatMegabytes(m.memory.bytes),
     formatCount(m.load.accepted),
     formatCount(m.inMaildir),
@@ -206,13 +212,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   print('');
-  printTable(print, ['SIZE', 'SERVER', 'MSG/S', 'P50', 'P99', 'PEAK MEMORY', '250s', 'IN MAILDIR', 'FAILURES'], results.map(row));
+  printTable(print, ['SIZE', 'SERVER', 'MSG/S', 'P50', 'P99', 'CPU/MSG', 'PEAK MEMORY', '250s', 'IN MAILDIR', 'FAILURES'], results.map(row));
   for (const size of options.sizes) {
     const ours = results.find((m) => m.server === 'wirelab' && m.size === size);
     const theirs = results.find((m) => m.server === 'Postfix' && m.size === size);
     if (ours && theirs) print(`  ${formatSize(size)}: wirelab/Postfix = ${formatRatio(rate(ours), rate(theirs))}`);
   }
   print('  P50/P99: from the final dot handed to the socket to its 250. 250s: every accepted message, warm-up included.');
+  print('  CPU/MSG: CPU time of all the server\'s processes and threads per accepted message (delivery included), less sensitive to a busy machine than MSG/S.');
   for (const how of new Set(results.map((m) => `${m.server}: ${m.memory.how}`))) print(`  Peak memory, ${how}.`);
   print(`  Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   print('');

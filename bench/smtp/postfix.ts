@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForListener } from '../lib/free-port.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { treeCpuSeconds } from '../lib/proc.js';
 import { BENCH_DOMAIN, type SmtpTarget } from './target.js';
 
 const run = promisify(execFile);
@@ -124,6 +125,7 @@ async function configureAndStart(paths: InstancePaths): Promise<SmtpTarget> {
     maildir: join(paths.mail, 'user', 'Maildir'),
     // Postfix answers once the message is queued and delivers it a moment later.
     deliveryGraceMs: 120_000,
+    cpuSeconds: () => treeCpuSeconds(masterPid),
     peakMemory: async () => {
       peak ??= await memory.stop();
       return { bytes: peak, how: 'peak of the summed RSS of master and its children, sampled every 250 ms' };

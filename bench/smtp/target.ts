@@ -12,6 +12,8 @@ export interface SmtpTarget {
   maildir: string;
   /** How long after the last 250 the Maildir may still be filling: 0 for a server that delivers before it answers. */
   deliveryGraceMs: number;
+  /** CPU time the server (all its processes and threads) has used so far, in seconds. */
+  cpuSeconds(): Promise<number>;
   /** The server's peak resident memory during the run, and how that figure was taken. */
   peakMemory(): Promise<{ bytes: number | undefined; how: string }>;
   stop(): Promise<void>;

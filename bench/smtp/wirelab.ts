@@ -23,6 +23,7 @@ export async function startWirelab(): Promise<SmtpTarget> {
     port,
     maildir: lab.dataDir.maildirOf(BENCH_RECIPIENT),
     deliveryGraceMs: 0,
+    cpuSeconds: () => lab.cpuSeconds(),
     peakMemory: async () => ({ bytes: await lab.peakRssBytes(), how: 'VmHWM of the lab process' }),
     stop: () => lab.stop(),
   };
