@@ -46,6 +46,7 @@ dns:
   #   - { name: st.um, file: extra-st.um.zone }          # adds records to the generated st.um zone
   #   - { name: example.test, file: example.test.zone }  # another zone, served by st.um's name servers
   #   - { name: bind.test, primaries: ['127.0.0.9#5300'], servedBy: [ns2.st.um] }   # the lab as a secondary
+  # tapExchangesPerSecond: 2000     # UDP exchanges recorded on the wire tap each second; a flood beyond is only counted
 
 mail:
   localNetworks: [127.0.0.1/32]   # the seed's LOCAL_NETWORK: clients here may relay

@@ -21,6 +21,39 @@ function noteExchange(tap: TapConversation, query: Buffer, result: Reply): void 
 }
 
 /**
+ * How many UDP exchanges the tap records each second. Recording one costs far more than answering it
+ * (five events, each kept and written as JSON), so a flood is counted, not recorded, beyond the budget:
+ * the server keeps its speed and the transcript stays readable. One summary note per second says how
+ * many went unrecorded.
+ */
+class TapBudget {
+  private windowStart = 0;
+  private used = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly reportSkipped: (count: number) => void,
+  ) {}
+
+  take(): boolean {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      if (this.skipped > 0) this.reportSkipped(this.skipped);
+      this.windowStart = now;
+      this.used = 0;
+      this.skipped = 0;
+    }
+    if (this.used < this.perSecond) {
+      this.used += 1;
+      return true;
+    }
+    this.skipped += 1;
+    return false;
+  }
+}
+
+/**
  * The UDP side: a socket bound to the host's own address (CLIENT-NOTES: dig, kdig and dnspython drop a
  * reply from another address). Each datagram and its reply is one tap conversation — built only when
  * someone listens, so the hot path costs nothing extra otherwise.
@@ -28,11 +61,25 @@ function noteExchange(tap: TapConversation, query: Buffer, result: Reply): void 
 export class UdpListener {
   private socket: UdpSocket | undefined;
   total = 0;
+  private readonly budget: TapBudget;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly engine: DnsEngine,
-  ) {}
+  ) {
+    this.budget = new TapBudget(ctx.config.dns.tapExchangesPerSecond, (skipped) => {
+      const tap = new TapConversation({
+        service: ctx.name,
+        kind: ctx.kind,
+        host: ctx.host.name,
+        transport: 'udp',
+        client: { address: '', port: 0 },
+        server: { address: ctx.host.address, port: this.socket?.address().port ?? 0 },
+      });
+      tap.note('info', `${skipped} more UDP exchanges in the last second were answered but not recorded (dns.tapExchangesPerSecond is ${ctx.config.dns.tapExchangesPerSecond})`);
+      tap.close('summary');
+    });
+  }
 
   bind(port: number): Promise<number> {
     const socket = createSocket({ type: isIPv6(this.ctx.host.address) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
@@ -56,7 +103,7 @@ export class UdpListener {
 
   private receive(msg: Buffer, address: string, port: number): void {
     this.total += 1;
-    const tap = tapChannel.hasSubscribers
+    const tap = tapChannel.hasSubscribers && this.budget.take()
       ? new TapConversation({
           service: this.ctx.name,
           kind: this.ctx.kind,
