@@ -98,7 +98,7 @@ p.quit()
     assert.equal(retrieved.code, 0, retrieved.stderr);
     assert.equal(retrieved.stdout, message.toString());
     const uidl = await run('curl', ['-sS', '--user', 'user2:password', '-X', 'UIDL', `${url}/`]);
-    assert.match(uidl.stdout, /^1 [0-9A-F]{16}\r\n$/);
+    assert.match(uidl.stdout, /^1 [0-9a-f]{16}\r\n$/);
     const secure = await run('curl', ['-sS', '--ssl-reqd', '--cacert', ca, '--user', 'user2:password', `${url}/1`]);
     assert.equal(secure.code, 0, secure.stderr);
     assert.equal(secure.stdout, message.toString());

@@ -84,7 +84,7 @@ describe('POP3 sessions', () => {
       await client.login();
       assert.equal(await client.command('UIDL'), '+OK');
       const lines = await client.block();
-      assert.match(await client.command('UIDL 1'), /^\+OK 1 [0-9A-F]{16}$/);
+      assert.match(await client.command('UIDL 1'), /^\+OK 1 [0-9a-f]{16}$/);
       await client.command('QUIT');
       client.close();
       return lines.map((l) => l.split(' ')[1]!);

@@ -53,9 +53,12 @@ export class Maildrop {
     return this.message(number).size;
   }
 
-  /** A unique id that stays the same across sessions: Dovecot's default `%08Xu%08Xv` (UID and UIDVALIDITY in hex). */
+  /**
+   * A unique id that stays the same across sessions: Dovecot's default `%08Xu%08Xv`, UID and UIDVALIDITY
+   * in (lower-case, as Dovecot prints them) hex, so a client moving between the two sees the same ids.
+   */
   uniqueId(number: number): string {
-    const hex = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');
+    const hex = (n: number): string => n.toString(16).padStart(8, '0');
     return `${hex(this.message(number).uid)}${hex(this.view.uidValidity)}`;
   }
 
