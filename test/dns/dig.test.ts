@@ -166,6 +166,13 @@ describe('DNS with dig: the seed\'s zone, answered as BIND answers it', { skip: 
     assert.equal(await rawUdp(port, response, 700), undefined, 'no reply to a packet with QR=1');
   });
 
+  it('serves the other domain, um.es, from its own host (127.0.0.3)', async () => {
+    const out = (await dig('127.0.0.3', lab.port('dns-umes'), ['+norec', 'um.es', 'MX'])).stdout;
+    assert.ok(header(out).flags.includes('aa'));
+    assert.deepEqual(section(out, 'ANSWER'), ['um.es. 604800 IN MX 10 mail.um.es.']);
+    assert.deepEqual(section(out, 'ADDITIONAL').sort(), ['mail.um.es. 604800 IN A 127.0.0.3', 'ns1.um.es. 604800 IN A 127.0.0.3']);
+  });
+
   it('refuses names outside its zones to clients outside the local network, without RA', async () => {
     const out = (await dig('127.0.0.1', port, ['+nocmd', 'example.com'], { source: '127.0.0.9' })).stdout;
     assert.equal(header(out).status, 'REFUSED');
@@ -183,6 +190,9 @@ describe('DNS with dig: the seed\'s zone, answered as BIND answers it', { skip: 
     assert.ok(records.length > 60, `every record (${records.length})`);
     const refused = await dig('127.0.0.1', port, ['st.um', 'AXFR', '+nocmd'], { source: '127.0.0.9' });
     assert.match(refused.stdout, /Transfer failed/);
+    // IXFR from a serial the server no longer knows: the whole zone, as AXFR would (RFC 1995 §4).
+    const ixfr = await dig('127.0.0.1', port, ['st.um', 'IXFR=1', '+nocmd', '+nostats'], { source: '127.0.0.2' });
+    assert.equal(ixfr.stdout.split('\n').filter((l) => l.trim() && !l.startsWith(';')).length, records.length);
     // AXFR is a TCP-only query (RFC 5936 §4.2): over UDP it is a format error.
     const overUdp = await rawUdp(port, Buffer.from('abcd00000001000000000000' + '02737402756d00' + '00fc0001', 'hex'));
     assert.equal((overUdp?.readUInt16BE(2) ?? 0) & 0x000f, 1, 'FORMERR');
