@@ -20,8 +20,6 @@ export const RrType = {
   ANY: 255,
 } as const;
 
-export type RrTypeName = keyof typeof RrType;
-
 const typeNames = new Map<number, string>(Object.entries(RrType).map(([name, code]) => [code, name]));
 
 /** `A`, `MX`, … or the RFC 3597 form `TYPE65280` for a type without a mnemonic. */
@@ -52,9 +50,6 @@ export function opcodeName(code: number): string {
   const entry = Object.entries(Opcode).find(([, c]) => c === code);
   return entry ? entry[0] : `OPCODE${code}`;
 }
-
-/** EDNS option codes we read (RFC 6891 §6.1.2, RFC 7873). */
-export const EdnsOption = { COOKIE: 10 } as const;
 
 /** Header flag bits in the 16-bit flags word (RFC 1035 §4.1.1, RFC 4035 §3.2). */
 export const Flag = {

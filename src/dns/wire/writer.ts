@@ -1,8 +1,5 @@
 import { nameToLabels } from './name.js';
 
-/** Largest DNS message (the TCP length prefix is 16 bits, RFC 1035 §4.2.2). */
-export const MAX_MESSAGE = 65535;
-
 /**
  * A growing output buffer that writes names with compression (RFC 1035 §4.1.4): each suffix written is
  * remembered by its lower-cased text, and a later name ending in it becomes a pointer.
