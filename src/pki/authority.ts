@@ -1,20 +1,19 @@
 import { randomBytes, type webcrypto } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import * as x509 from './x509.js';
 import type { PkiConfig } from '../lab/config.js';
 import { replaceDurably } from '../lab/durable.js';
 import type { CertificateNames } from './certificate-names.js';
 import { generateKeyPair, loadKeyPair, type KeyPair } from './keys.js';
+import { readPair } from './pem-files.js';
 import type { PkiPaths } from './pki-paths.js';
+import { subjectName, type SubjectName } from './subject.js';
 
 /** The CA lasts as long as the seed's (`openssl req -x509 -days 3650`). */
 const CA_DAYS = 3650;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Certificates start an hour in the past, so a client whose clock is a little behind still accepts them. */
 const BACKDATE_MS = 60 * 60 * 1000;
-
-/** A subject as RDNs in ASN.1 order (C, O, OU, CN), the order `openssl x509 -text` prints. */
-export type SubjectName = Record<string, string[]>[];
 
 export type CertificatePurpose = 'server' | 'server-and-client';
 
@@ -26,7 +25,11 @@ export interface IssueRequest {
   purpose: CertificatePurpose;
 }
 
-/** The lab certificate authority: its certificate and key, and the one way certificates are signed. */
+/**
+ * The lab certificate authority as a signer: its certificate and key, and the one way certificates
+ * are signed. This module loads @peculiar/x509, which is slow to load: the lab reaches it through
+ * LabAuthority only when something must be signed.
+ */
 export class CertificateAuthority {
   private constructor(
     readonly certificate: x509.X509Certificate,
@@ -99,25 +102,9 @@ export class CertificateAuthority {
   }
 }
 
-/** C, O and OU from the config (the seed's openssl.cnf defaults), then the common name. */
-export function subjectName(config: PkiConfig, commonName: string): SubjectName {
-  return [{ C: [config.country] }, { O: [config.organization] }, { OU: [config.unit] }, { CN: [commonName] }];
-}
-
 /** 16 random bytes, top bit clear so the DER INTEGER stays positive (RFC 5280 §4.1.2.2: at most 20 octets). */
 function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return bytes.toString('hex');
-}
-
-/** A certificate and its key read from disk, or undefined when either file is missing. */
-export async function readPair(certPath: string, keyPath: string): Promise<{ cert: string; key: string } | undefined> {
-  try {
-    const [cert, key] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')]);
-    return { cert, key };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }

@@ -18,7 +18,7 @@ export class CsrError extends Error {}
  * Signs a certificate signing request made with `openssl req` — what the seed does with `openssl ca`.
  * The subject is kept as requested; the names are the request's subjectAltName, or its CN when it has
  * none (clients match SANs only). Extensions asking for more (CA:TRUE, other usages) are not honoured.
- * A copy is kept in pki/signed/, as `openssl ca` keeps newcerts/.
+ * A copy is kept in pki/signed/, as `openssl ca` keeps newcerts/. Returns the certificate's PEM.
  */
 export async function signRequest(
   ca: CertificateAuthority,
@@ -26,7 +26,7 @@ export async function signRequest(
   csrText: string,
   config: PkiConfig,
   days = config.certificateDays,
-): Promise<{ certificate: x509.X509Certificate; copy: string }> {
+): Promise<{ pem: string; copy: string }> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrText.trim());
@@ -40,8 +40,9 @@ export async function signRequest(
   await mkdir(paths.signed, { recursive: true, mode: 0o700 });
   const label = (names.dns[0] ?? names.ips[0] ?? 'certificate').replace(/[^a-z0-9.-]/gi, '_');
   const copy = join(paths.signed, `${label}-${certificate.serialNumber}.pem`);
-  await replaceDurably(copy, `${certificate.toString('pem')}\n`, 0o644);
-  return { certificate, copy };
+  const pem = `${certificate.toString('pem')}\n`;
+  await replaceDurably(copy, pem, 0o644);
+  return { pem, copy };
 }
 
 function requestedNames(csr: x509.Pkcs10CertificateRequest): CertificateNames {

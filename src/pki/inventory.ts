@@ -1,10 +1,10 @@
+import { X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findHost, type LabConfig } from '../lab/config.js';
 import { namesFromList } from './certificate-names.js';
 import { issueCredentials, type Credentials } from './credentials.js';
 import type { LabCertificates } from './lab-tls.js';
-import * as x509 from './x509.js';
 
 export type CertificateKind = 'ca' | 'host' | 'issued' | 'signed';
 
@@ -12,18 +12,18 @@ export interface CertificateEntry {
   name: string;
   kind: CertificateKind;
   file: string;
-  certificate: x509.X509Certificate;
+  certificate: X509Certificate;
 }
 
 /** Every certificate the lab CA holds: the CA, one per host, those made by `certs issue` and `certs sign`. */
 export async function listCertificates(certs: LabCertificates): Promise<CertificateEntry[]> {
-  const entries: CertificateEntry[] = [{ name: 'ca', kind: 'ca', file: certs.paths.caCert, certificate: certs.ca.certificate }];
+  const entries: CertificateEntry[] = [{ name: 'ca', kind: 'ca', file: certs.paths.caCert, certificate: certs.authority.certificate }];
   for (const [host, credentials] of certs.hosts) {
     entries.push({ name: host, kind: 'host', file: certs.paths.hostCert(host), certificate: credentials.certificate });
   }
   for (const [kind, dir] of [['issued', certs.paths.issued], ['signed', certs.paths.signed]] as const) {
     for (const file of await pemFiles(dir)) {
-      entries.push({ name: file.slice(0, -'.pem'.length), kind, file: join(dir, file), certificate: new x509.X509Certificate(await readFile(join(dir, file), 'utf8')) });
+      entries.push({ name: file.slice(0, -'.pem'.length), kind, file: join(dir, file), certificate: new X509Certificate(await readFile(join(dir, file), 'utf8')) });
     }
   }
   return entries;
@@ -42,7 +42,7 @@ export async function issueNamed(certs: LabCertificates, config: LabConfig, name
   }
   const files = { cert: certs.paths.issuedCert(name), key: certs.paths.issuedKey(name) };
   const pki = days === undefined ? config.pki : { ...config.pki, certificateDays: days };
-  return issueCredentials(certs.ca, files, namesFromList(name, sans), pki, 'server-and-client');
+  return issueCredentials(await certs.authority.signer(), files, namesFromList(name, sans), pki, 'server-and-client');
 }
 
 async function pemFiles(dir: string): Promise<string[]> {

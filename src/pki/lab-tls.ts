@@ -3,14 +3,14 @@ import { findHost, type HostConfig, type LabConfig } from '../lab/config.js';
 import type { DataDir } from '../lab/data-dir.js';
 import type { Logger } from '../lab/logger.js';
 import type { TlsProvider } from '../lab/service.js';
-import { CertificateAuthority } from './authority.js';
 import { hostCertificateNames } from './certificate-names.js';
 import { ensureCredentials, type Credentials } from './credentials.js';
+import { LabAuthority } from './lab-authority.js';
 import { PkiPaths } from './pki-paths.js';
 import { serverContextOptions } from './tls-policy.js';
 
 export interface LabCertificates {
-  ca: CertificateAuthority;
+  authority: LabAuthority;
   paths: PkiPaths;
   /** Keyed by lower-case host name. */
   hosts: Map<string, Credentials>;
@@ -23,17 +23,17 @@ export interface LabCertificates {
 export async function prepareLabCertificates(config: LabConfig, dataDir: DataDir, log: Logger): Promise<LabCertificates> {
   const paths = new PkiPaths(dataDir);
   const labName = config.domains[0]?.name ?? 'wirelab';
-  const { ca, created } = await CertificateAuthority.loadOrCreate(paths, config.pki, labName);
-  if (created) log.info(`created the lab CA "${ca.subject}" in ${paths.caCert}`);
+  const { authority, created } = await LabAuthority.open(paths, config.pki, labName);
+  if (created) log.info(`created the lab CA "${authority.subject}" in ${paths.caCert}`);
   const hosts = new Map<string, Credentials>();
   for (const host of config.hosts) {
-    hosts.set(host.name.toLowerCase(), await ensureHostCredentials(ca, paths, host, config, log));
+    hosts.set(host.name.toLowerCase(), await ensureHostCredentials(authority, paths, host, config, log));
   }
-  return { ca, paths, hosts };
+  return { authority, paths, hosts };
 }
 
-function ensureHostCredentials(ca: CertificateAuthority, paths: PkiPaths, host: HostConfig, config: LabConfig, log: Logger, now = Date.now()): Promise<Credentials> {
-  return ensureCredentials(ca, { cert: paths.hostCert(host.name), key: paths.hostKey(host.name) }, hostCertificateNames(host), config.pki, log, now);
+function ensureHostCredentials(authority: LabAuthority, paths: PkiPaths, host: HostConfig, config: LabConfig, log: Logger, now = Date.now()): Promise<Credentials> {
+  return ensureCredentials(authority, { cert: paths.hostCert(host.name), key: paths.hostKey(host.name) }, hostCertificateNames(host), config.pki, log, now);
 }
 
 interface HostTls {
@@ -95,7 +95,7 @@ export class LabTls {
 
   private renew(host: HostConfig, entry: HostTls): void {
     if (entry.renewing) return;
-    entry.renewing = ensureHostCredentials(this.certificates.ca, this.certificates.paths, host, this.config, this.log, this.now())
+    entry.renewing = ensureHostCredentials(this.certificates.authority, this.certificates.paths, host, this.config, this.log, this.now())
       .then((credentials) => this.install(host.name.toLowerCase(), credentials))
       .catch((err: unknown) => {
         this.log.error(`renewing the certificate of ${host.name} failed: ${(err as Error).message}; the current one stays until it expires`);

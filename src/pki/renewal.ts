@@ -1,22 +1,29 @@
-import { createPrivateKey, X509Certificate as NodeCertificate } from 'node:crypto';
-import * as x509 from './x509.js';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { canonicalIp, sameNames, type CertificateNames } from './certificate-names.js';
 import { keyAlgorithmOf, type KeyAlgorithm } from './keys.js';
 
-/** When a certificate is renewed: once two thirds of its life have passed (as certbot does for Let's Encrypt's 90 days). */
-export function renewalTime(certificate: x509.X509Certificate): number {
-  const from = certificate.notBefore.getTime();
-  return from + ((certificate.notAfter.getTime() - from) * 2) / 3;
+export function notBefore(certificate: X509Certificate): Date {
+  return new Date(certificate.validFrom);
 }
 
-/** The names a certificate answers to, as the lab compares them. */
-export function namesOf(certificate: x509.X509Certificate): CertificateNames {
-  const san = certificate.getExtension(x509.SubjectAlternativeNameExtension);
-  const items = san?.names.items ?? [];
+export function notAfter(certificate: X509Certificate): Date {
+  return new Date(certificate.validTo);
+}
+
+/** When a certificate is renewed: once two thirds of its life have passed (as certbot does for Let's Encrypt's 90 days). */
+export function renewalTime(certificate: X509Certificate): number {
+  const from = notBefore(certificate).getTime();
+  return from + ((notAfter(certificate).getTime() - from) * 2) / 3;
+}
+
+/** The names a certificate answers to, as the lab compares them (Node lists SANs as `DNS:a, IP Address:b`). */
+export function namesOf(certificate: X509Certificate): CertificateNames {
+  const entries = (certificate.subjectAltName ?? '').split(', ').filter((e) => e.length > 0);
+  const commonName = certificate.subject.split('\n').find((line) => line.startsWith('CN='))?.slice(3) ?? '';
   return {
-    commonName: certificate.subjectName.getField('CN')[0] ?? '',
-    dns: items.filter((n) => n.type === 'dns').map((n) => n.value.toLowerCase()),
-    ips: items.filter((n) => n.type === 'ip').map((n) => canonicalIp(n.value)),
+    commonName,
+    dns: entries.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4).toLowerCase()),
+    ips: entries.filter((e) => e.startsWith('IP Address:')).map((e) => canonicalIp(e.slice('IP Address:'.length))),
   };
 }
 
@@ -28,7 +35,7 @@ export interface StoredCredentials {
 export interface Wanted {
   names: CertificateNames;
   keyAlgorithm: KeyAlgorithm;
-  ca: x509.X509Certificate;
+  ca: X509Certificate;
   now: number;
 }
 
@@ -45,18 +52,15 @@ export function reasonToReissue(stored: StoredCredentials | undefined, wanted: W
   } catch {
     return { reason: 'the key file is unreadable', newKey: true };
   }
-  let certificate: x509.X509Certificate;
-  let native: NodeCertificate;
+  let certificate: X509Certificate;
   try {
-    certificate = new x509.X509Certificate(stored.certPem);
-    native = new NodeCertificate(stored.certPem);
+    certificate = new X509Certificate(stored.certPem);
   } catch {
     return { reason: 'the certificate file is unreadable', newKey: false };
   }
-  const ca = new NodeCertificate(Buffer.from(wanted.ca.rawData));
-  if (!native.checkIssued(ca) || !native.verify(ca.publicKey)) return { reason: 'it was signed by another CA', newKey: false };
-  if (!native.checkPrivateKey(key)) return { reason: 'it does not match its key', newKey: false };
-  if (wanted.now >= renewalTime(certificate)) return { reason: `it expires on ${certificate.notAfter.toISOString().slice(0, 10)}`, newKey: false };
+  if (!certificate.checkIssued(wanted.ca) || !certificate.verify(wanted.ca.publicKey)) return { reason: 'it was signed by another CA', newKey: false };
+  if (!certificate.checkPrivateKey(key)) return { reason: 'it does not match its key', newKey: false };
+  if (wanted.now >= renewalTime(certificate)) return { reason: `it expires on ${notAfter(certificate).toISOString().slice(0, 10)}`, newKey: false };
   if (!sameNames(namesOf(certificate), wanted.names)) return { reason: 'the host\'s names changed', newKey: false };
   return undefined;
 }

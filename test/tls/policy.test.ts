@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import { demoConfig } from '../../src/lab/config.js';
 import { DataDir } from '../../src/lab/data-dir.js';
 import { createLogger } from '../../src/lab/logger.js';
 import { LabTls, prepareLabCertificates, type LabCertificates } from '../../src/pki/lab-tls.js';
-import * as x509 from '../../src/pki/x509.js';
 import { hasCommand, run, type RunResult } from '../helpers/run.js';
 import { startTlsServer } from './tls-server.js';
 
@@ -128,13 +128,13 @@ test('a certificate that falls due is reissued on the next handshake and served 
         if (cert !== before.certPem) renewed = String(cert);
       }
       assert.ok(renewed, 'no renewed certificate within 5 s');
-      const serial = new x509.X509Certificate(renewed).serialNumber;
+      const serial = new X509Certificate(renewed).serialNumber;
       assert.notEqual(serial, before.certificate.serialNumber);
       assert.equal(await readFile(certs.paths.hostCert('st.um'), 'utf8'), renewed);
       const served = await sClient(['-CAfile', caFile, '-verify_return_error', '-servername', 'mail.st.um', '-showcerts']);
       assert.equal(served.code, 0, served.stderr);
       const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(served.stdout)?.[0];
-      assert.equal(new x509.X509Certificate(pem!).serialNumber, serial);
+      assert.equal(new X509Certificate(pem!).serialNumber, serial);
     },
     () => clock,
   );

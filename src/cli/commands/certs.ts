@@ -1,12 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { WirelabError } from '../../lab/errors.js';
 import { createLogger } from '../../lab/logger.js';
-import { CsrError, signRequest } from '../../pki/csr.js';
 import { describeNames } from '../../pki/credentials.js';
-import { describeCertificate } from '../../pki/describe.js';
 import { findCertificate, issueNamed, listCertificates } from '../../pki/inventory.js';
 import { prepareLabCertificates, type LabCertificates } from '../../pki/lab-tls.js';
-import { namesOf } from '../../pki/renewal.js';
+import { namesOf, notAfter } from '../../pki/renewal.js';
 import type { CliCommand, CliContext, OptionValues } from '../command.js';
 import { table } from '../table.js';
 
@@ -71,8 +70,8 @@ export const certsCommand: CliCommand = {
         const rows = (await listCertificates(certs)).map((e) => [
           e.name,
           e.kind,
-          e.certificate.notAfter.toISOString().slice(0, 10),
-          e.kind === 'ca' ? e.certificate.subject : describeNames(namesOf(e.certificate)),
+          notAfter(e.certificate).toISOString().slice(0, 10),
+          e.kind === 'ca' ? certs.authority.subject : describeNames(namesOf(e.certificate)),
         ]);
         for (const line of table(['NAME', 'KIND', 'EXPIRES', 'NAMES'], rows)) ctx.out(line);
         ctx.out(`(files in ${certs.paths.root})`);
@@ -80,7 +79,9 @@ export const certsCommand: CliCommand = {
       }
       case 'show': {
         const entry = await findCertificate(certs, ctx.config, argument!);
-        const pem = entry ? entry.certificate.toString('pem') : await readPemFile(argument!);
+        const pem = entry ? entry.certificate.toString() : await readPemFile(argument!);
+        // Loaded here only: the X.509 library behind it takes a moment to load.
+        const { describeCertificate } = await import('../../pki/describe.js');
         try {
           ctx.out(describeCertificate(pem));
         } catch {
@@ -90,14 +91,14 @@ export const certsCommand: CliCommand = {
         return 0;
       }
       case 'export-ca': {
-        const fingerprint = describeCertificate(certs.ca.certificatePem).match(/^SHA256 Fingerprint=(.*)$/m)?.[1] ?? '';
+        const fingerprint = certs.authority.certificate.fingerprint256;
         if (!argument) {
-          ctx.out(certs.ca.certificatePem);
+          ctx.out(certs.authority.certificatePem);
           for (const line of trustHelp(ctx, 'ca.pem', fingerprint)) ctx.err(line);
           return 0;
         }
-        await writeFile(argument, `${certs.ca.certificatePem}\n`, { mode: 0o644 });
-        ctx.out(`wrote the lab CA "${certs.ca.subject}" to ${argument}`);
+        await writeFile(argument, `${certs.authority.certificatePem}\n`, { mode: 0o644 });
+        ctx.out(`wrote the lab CA "${certs.authority.subject}" to ${argument}`);
         for (const line of trustHelp(ctx, argument, fingerprint)) ctx.out(line);
         return 0;
       }
@@ -110,22 +111,24 @@ export const certsCommand: CliCommand = {
           if (err instanceof WirelabError) throw err;
           throw new WirelabError('BAD_ARGUMENT', `certs issue: ${(err as Error).message}`);
         }
-        ctx.out(`issued ${argument} (${describeNames(credentials.names)}), valid until ${credentials.certificate.notAfter.toISOString().slice(0, 10)}`);
+        ctx.out(`issued ${argument} (${describeNames(credentials.names)}), valid until ${notAfter(credentials.certificate).toISOString().slice(0, 10)}`);
         ctx.out(`  certificate: ${certs.paths.issuedCert(argument!)}`);
         ctx.out(`  key:         ${certs.paths.issuedKey(argument!)}   (readable only by you)`);
         return 0;
       }
       case 'sign': {
         const csr = argument === '-' ? await readStdin() : await readPemFile(argument!);
+        const { CsrError, signRequest } = await import('../../pki/csr.js');
         let signed;
         try {
-          signed = await signRequest(certs.ca, certs.paths, csr, ctx.config.pki, daysFrom(values));
+          signed = await signRequest(await certs.authority.signer(), certs.paths, csr, ctx.config.pki, daysFrom(values));
         } catch (err) {
           if (err instanceof CsrError) throw new WirelabError('BAD_ARGUMENT', `certs sign ${argument}: ${err.message}`);
           throw err;
         }
-        const pem = `${signed.certificate.toString('pem')}\n`;
-        const summary = `signed "${signed.certificate.subject}" (${describeNames(namesOf(signed.certificate))}), valid until ${signed.certificate.notAfter.toISOString().slice(0, 10)}; a copy is in ${signed.copy}`;
+        const { pem } = signed;
+        const certificate = new X509Certificate(pem);
+        const summary = `signed "${certificate.subject.split('\n').join(', ')}" (${describeNames(namesOf(certificate))}), valid until ${notAfter(certificate).toISOString().slice(0, 10)}; a copy is in ${signed.copy}`;
         if (typeof values.out === 'string') {
           await writeFile(values.out, pem, { mode: 0o644 });
           ctx.out(`${summary}\nwrote ${values.out}`);
