@@ -33,7 +33,8 @@ export const RCODES: Record<RcodeName, RcodeEntry> = {
   BADVERS: { code: 16, name: 'BADVERS', meaning: 'the query used an EDNS version the server does not speak (only version 0 exists)', rfc: 'RFC 6891 §6.1.3' },
 };
 
+const byCode = new Map<number, string>(Object.values(RCODES).map((e) => [e.code, e.name]));
+
 export function rcodeName(code: number): string {
-  const entry = Object.values(RCODES).find((e) => e.code === code);
-  return entry ? entry.name : `RCODE${code}`;
+  return byCode.get(code) ?? `RCODE${code}`;
 }

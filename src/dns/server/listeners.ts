@@ -60,6 +60,7 @@ class TapBudget {
  */
 export class UdpListener {
   private socket: UdpSocket | undefined;
+  private port = 0;
   total = 0;
   private readonly budget: TapBudget;
 
@@ -74,7 +75,7 @@ export class UdpListener {
         host: ctx.host.name,
         transport: 'udp',
         client: { address: '', port: 0 },
-        server: { address: ctx.host.address, port: this.socket?.address().port ?? 0 },
+        server: { address: ctx.host.address, port: this.port },
       });
       tap.note('info', `${skipped} more UDP exchanges in the last second were answered but not recorded (dns.tapExchangesPerSecond is ${ctx.config.dns.tapExchangesPerSecond})`);
       tap.close('summary');
@@ -90,7 +91,8 @@ export class UdpListener {
         socket.on('error', (err) => this.ctx.log.warn(`udp: ${err.message}`));
         socket.on('message', (msg, rinfo) => this.receive(msg, rinfo.address, rinfo.port));
         this.socket = socket;
-        resolve(socket.address().port);
+        this.port = socket.address().port;
+        resolve(this.port);
       });
     });
   }
@@ -110,7 +112,7 @@ export class UdpListener {
           host: this.ctx.host.name,
           transport: 'udp',
           client: { address, port },
-          server: { address: this.ctx.host.address, port: this.socket?.address().port ?? 0 },
+          server: { address: this.ctx.host.address, port: this.port },
         })
       : undefined;
     tap?.data('client', msg);

@@ -38,17 +38,19 @@ export function typeCode(name: string): number | undefined {
 
 export const RrClass = { IN: 1, CH: 3, NONE: 254, ANY: 255 } as const;
 
+const classNames = new Map<number, string>(Object.entries(RrClass).map(([name, code]) => [code, name]));
+
 export function className(code: number): string {
-  const entry = Object.entries(RrClass).find(([, c]) => c === code);
-  return entry ? entry[0] : `CLASS${code}`;
+  return classNames.get(code) ?? `CLASS${code}`;
 }
 
 /** Header OPCODE values (RFC 1035 §4.1.1, RFC 1996, RFC 2136). */
 export const Opcode = { QUERY: 0, IQUERY: 1, STATUS: 2, NOTIFY: 4, UPDATE: 5 } as const;
 
+const opcodeNames = new Map<number, string>(Object.entries(Opcode).map(([name, code]) => [code, name]));
+
 export function opcodeName(code: number): string {
-  const entry = Object.entries(Opcode).find(([, c]) => c === code);
-  return entry ? entry[0] : `OPCODE${code}`;
+  return opcodeNames.get(code) ?? `OPCODE${code}`;
 }
 
 /** Header flag bits in the 16-bit flags word (RFC 1035 §4.1.1, RFC 4035 §3.2). */
