@@ -47,6 +47,8 @@ export class DeliveryAgent implements Service {
   private scanning: Promise<void> | undefined;
   private scanAgain = false;
   private labCaPem: string | undefined;
+  private handling: Promise<void> | undefined;
+  private handleAgain = false;
 
   constructor(private readonly ctx: ServiceContext) {
     this.name = ctx.name;
@@ -197,12 +199,27 @@ export class DeliveryAgent implements Service {
     }
   }
 
-  private async handleRequests(): Promise<void> {
-    if (this.stopping.signal.aborted) return;
-    for (const { requestId, request } of await this.control.pending(this.hostName)) {
-      const answer = await this.carryOut(request).catch((err: unknown): QueueAnswer => ({ ok: false, text: (err as Error).message }));
-      await this.control.answer(this.hostName, requestId, answer);
+  /** Carries out the waiting `wirelab queue` requests, one pass at a time (a request is never done twice). */
+  private handleRequests(): Promise<void> {
+    if (this.handling) {
+      this.handleAgain = true;
+      return this.handling;
     }
+    this.handling = (async () => {
+      do {
+        this.handleAgain = false;
+        if (this.stopping.signal.aborted) return;
+        for (const { requestId, request } of await this.control.pending(this.hostName)) {
+          const answer = await this.carryOut(request).catch((err: unknown): QueueAnswer => ({ ok: false, text: (err as Error).message }));
+          await this.control.answer(this.hostName, requestId, answer);
+        }
+      } while (this.handleAgain);
+    })()
+      .catch((err: unknown) => this.ctx.log.error(`queue request failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.handling = undefined;
+      });
+    return this.handling;
   }
 
   private async carryOut(request: QueueRequest): Promise<QueueAnswer> {
