@@ -178,7 +178,10 @@ export class MaildirFolderView implements FolderView {
     }
     if (arrived.length > 0) {
       this.highestUid = arrived[arrived.length - 1]!.uid;
-      if (!this.readOnly) for (const uid of await this.folder.claimRecent(arrived.map((m) => m.uid))) this.recentUids.add(uid);
+      const uids = arrived.map((m) => m.uid);
+      // EXAMINE sees \Recent messages as recent but leaves them for the next SELECT (RFC 3501 §6.3.2).
+      const recent = this.readOnly ? this.folder.unclaimedRecent(uids) : await this.folder.claimRecent(uids);
+      for (const uid of recent) this.recentUids.add(uid);
     }
     this.lastUidNext = Math.max(this.lastUidNext, this.folder.uidNext, this.highestUid + 1);
     this.syncedVersion = syncedVersion;

@@ -324,6 +324,11 @@ export class Folder {
     });
   }
 
+  /** The UIDs among `uids` no session has claimed as \Recent yet: what EXAMINE reports as recent without claiming them. */
+  unclaimedRecent(uids: readonly number[]): number[] {
+    return uids.filter((uid) => uid >= this.firstRecentUid);
+  }
+
   /**
    * \Recent (RFC 3501 §2.3.2): the first read-write session to see a message claims it. Returns the
    * claimed UIDs among `uids`, and moves claimed files from new/ to cur/ as Dovecot does, so mutt
@@ -446,7 +451,9 @@ export class Folder {
       const batch = await Promise.all(files.slice(i, i + STAT_BATCH).map(async (file) => ({ file, stats: await this.facts(file, '') })));
       for (const d of batch) if (d.stats) described.push({ file: d.file, stats: d.stats });
     }
-    described.sort((a, b) => (a.file.base < b.file.base ? -1 : a.file.base > b.file.base ? 1 : 0));
+    // Arrival order: base names start with the time, seconds then microseconds, compared as numbers
+    // (as Dovecot's maildir_filename_sort_cmp does), so M99999 comes before M100000.
+    described.sort((a, b) => a.file.base.localeCompare(b.file.base, 'en', { numeric: true }));
     if (described.length === 0 && !writeAnyway) return 0;
     await withDotlock(this.uidListPath, async () => {
       const theirs = await this.uidsWrittenByOthers();
