@@ -31,7 +31,9 @@ export function admit(commands: ReadonlyMap<string, RegisteredCommand>, command:
     const bound = definition.bind(command.args);
     return { definition, run: () => bound(session, command) };
   } catch (err) {
-    if (err instanceof ImapError && err.status === 'BAD') throw bad(`${err.message}. Syntax: ${definition.syntax}`, err.code);
+    if (err instanceof ImapError && err.status === 'BAD') {
+      throw bad(`Error in IMAP command ${definition.name}: ${err.message} (syntax: ${definition.syntax})`, err.code);
+    }
     throw err;
   }
 }

@@ -143,6 +143,7 @@ export class Session implements ImapSession {
     this.flushOutput();
     try {
       while (this.state.name !== 'logout') {
+        this.flushOutput();
         const outcome = await readCommand(this.conn, this.env.limits, this.reader, () => this.conn.write('+ OK\r\n'));
         if (outcome.kind === 'end') {
           if (outcome.reason === 'shutdown') await this.send('* BYE Server shutting down.\r\n');
@@ -166,7 +167,6 @@ export class Session implements ImapSession {
           continue;
         }
         await this.execute(parsed.command);
-        this.flushOutput();
       }
     } finally {
       this.flushOutput();
