@@ -293,6 +293,9 @@ export class LineConnection {
 
   private finish(reason: EndReason): void {
     if (this.ended === undefined) this.ended = reason;
+    // The lab-wide shutdown signal outlives every connection: a listener left on it would keep this
+    // connection in memory and make each new connection's addEventListener scan one more entry.
+    this.options.shutdown?.removeEventListener('abort', this.onShutdown);
     this.signal();
   }
 
