@@ -1,4 +1,5 @@
 import { createWriteStream, mkdirSync, readdirSync, unlink, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { subscribeTap, type OpenEvent, type TapEvent } from './tap.js';
 
@@ -74,9 +75,15 @@ export class TranscriptStore {
   private file: WriteStream | undefined;
   private fileBytes = 0;
   private fileIndex = 0;
+  /** Transcript files on disk, oldest first, each with a promise that it is closed (so it can be deleted). */
+  private readonly files: { path: string; closed: Promise<unknown> }[] = [];
 
   constructor(private readonly options: TranscriptStoreOptions) {
-    if (options.directory) mkdirSync(options.directory, { recursive: true });
+    if (options.directory) {
+      mkdirSync(options.directory, { recursive: true });
+      const earlier = readdirSync(options.directory).filter((n) => /^transcript-.*\.jsonl$/.test(n)).sort();
+      for (const name of earlier) this.files.push({ path: join(options.directory, name), closed: Promise.resolve() });
+    }
     this.unsubscribe = subscribeTap((event) => this.record(event));
   }
 
@@ -148,27 +155,26 @@ export class TranscriptStore {
       this.file?.end();
       this.fileIndex += 1;
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = createWriteStream(join(dir, `transcript-${stamp}-${String(this.fileIndex).padStart(6, '0')}.jsonl`), { flags: 'a', mode: 0o600 });
+      const path = join(dir, `transcript-${stamp}-${String(this.fileIndex).padStart(6, '0')}.jsonl`);
+      const file = createWriteStream(path, { flags: 'a', mode: 0o600 });
       file.on('error', () => {
         // A full disk must not stop the lab: the in-memory transcript goes on.
         if (this.file === file) this.file = undefined;
       });
+      this.files.push({ path, closed: once(file, 'close').catch(() => undefined) });
       this.file = file;
       this.fileBytes = 0;
-      this.pruneFiles(dir);
+      this.pruneFiles();
     }
     this.fileBytes += line.length;
     this.file?.write(line);
   }
 
-  /** Deletes all but the newest `maxFiles` transcript files (names sort by time). */
-  private pruneFiles(dir: string): void {
-    let names: string[];
-    try {
-      names = readdirSync(dir).filter((n) => /^transcript-.*\.jsonl$/.test(n)).sort();
-    } catch {
-      return;
+  /** Deletes all but the newest `maxFiles` transcript files, each once its stream has closed. */
+  private pruneFiles(): void {
+    while (this.files.length > (this.options.maxFiles ?? 8)) {
+      const oldest = this.files.shift();
+      if (oldest) void oldest.closed.then(() => unlink(oldest.path, () => undefined));
     }
-    for (const name of names.slice(0, Math.max(0, names.length - (this.options.maxFiles ?? 8)))) unlink(join(dir, name), () => undefined);
   }
 }

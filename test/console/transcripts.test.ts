@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { summarize } from '../../src/console/conversation-view.js';
+import { conversationSteps } from '../../src/console/steps.js';
+import { TapConversation } from '../../src/net/tap.js';
+import { EVENT_OVERHEAD_BYTES, TranscriptStore } from '../../src/net/transcripts.js';
+
+function talk(conversations: number, lines: number, lineBytes: number): void {
+  for (let c = 0; c < conversations; c += 1) {
+    const tap = new TapConversation({
+      service: 'smtp',
+      kind: 'smtp',
+      host: 'st.um',
+      transport: 'tcp',
+      client: { address: '127.0.0.1', port: 40000 + c },
+      server: { address: '127.0.0.1', port: 25 },
+    });
+    for (let i = 0; i < lines; i += 1) tap.data(i % 2 === 0 ? 'client' : 'server', Buffer.alloc(lineBytes, 0x61));
+    tap.note('info', 'many lines');
+    tap.close('closed');
+  }
+}
+
+test('the tap keeps at most maxConversations, each within maxBytesPerConversation, counting what it drops', async () => {
+  const store = new TranscriptStore({ maxConversations: 10, maxBytesPerConversation: 4096 });
+  try {
+    talk(25, 200, 100);
+    const kept = store.list();
+    assert.equal(kept.length, 10, 'only the newest conversations stay in memory');
+    for (const conv of kept) {
+      assert.ok(conv.keptBytes <= 4096 + EVENT_OVERHEAD_BYTES, `kept ${conv.keptBytes} bytes`);
+      assert.ok(conv.events.length <= Math.ceil(4096 / EVENT_OVERHEAD_BYTES) + 1, `kept ${conv.events.length} events`);
+      assert.equal(conv.events.at(-1)?.type, 'close', 'the close is always kept');
+      assert.ok(conv.dropped && conv.dropped.events > 0);
+      const summary = summarize(conv);
+      assert.equal(summary.bytesFromClient + summary.bytesFromServer, 200 * 100, 'the summary still counts every byte');
+      const steps = conversationSteps(conv, 'server').steps;
+      assert.match(steps.at(-2)?.lines[0]?.text ?? '', /later events \(\d+ bytes\) were counted but not kept/);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('a client sending a million tiny lines cannot grow a conversation past its budget', async () => {
+  const store = new TranscriptStore({ maxConversations: 10, maxBytesPerConversation: 64 * 1024 });
+  try {
+    talk(1, 100_000, 1);
+    const [conv] = store.list();
+    assert.ok(conv);
+    assert.ok(conv.events.length < (64 * 1024) / EVENT_OVERHEAD_BYTES + 2);
+    assert.equal(conv.dropped!.events + conv.events.filter((e) => e.type === 'data').length, 100_000 + 1);
+  } finally {
+    await store.close();
+  }
+});
+
+test('transcript files rotate on disk, keeping only the newest maxFiles', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wirelab-tap-'));
+  const store = new TranscriptStore({ maxConversations: 100, maxBytesPerConversation: 1024 * 1024, directory: dir, rotateBytes: 4000, maxFiles: 3 });
+  try {
+    talk(20, 20, 50);
+    await store.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const files = (await readdir(dir)).sort();
+    assert.equal(files.length, 3, `kept ${files.join(', ')}`);
+    for (const file of files) assert.match(file, /^transcript-.*-\d{6}\.jsonl$/);
+    const newest = (await readFile(join(dir, files.at(-1)!), 'utf8')).trim().split('\n');
+    assert.deepEqual(JSON.parse(newest.at(-1)!).type, 'close');
+    for (const file of files) {
+      const text = await readFile(join(dir, file), 'utf8');
+      assert.ok(text.length <= 4000 + 400, `${file} is about rotateBytes`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
