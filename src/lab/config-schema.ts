@@ -54,13 +54,16 @@ export const serviceSchema = z
   .strict();
 
 /** A duration as Postfix writes it (`300s`, `5m`, `4h`, `5d`, `1w`) or a number of seconds. */
-const duration = z.union([
-  z.number().int().min(0),
-  z
-    .string()
-    .regex(/^\d+[smhdw]$/, 'a duration like 300s, 5m, 4h or 5d')
-    .transform((text) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[text.slice(-1) as 's' | 'm' | 'h' | 'd' | 'w']),
-]);
+const duration = z.union(
+  [
+    z.number().int().min(0),
+    z
+      .string()
+      .regex(/^\d+[smhdw]$/)
+      .transform((text) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[text.slice(-1) as 's' | 'm' | 'h' | 'd' | 'w']),
+  ],
+  { errorMap: () => ({ message: 'a duration like 300s, 5m, 4h or 5d, or a whole number of seconds' }) },
+);
 
 /** The seed's dc_smarthost: mail for other domains goes through this host instead of their MX. */
 export const smarthostSchema = z
