@@ -121,3 +121,21 @@ export class RawImap {
     waiter?.();
   }
 }
+
+/** The tagged line of a command's responses. */
+export function tagged(responses: RawResponse[]): string {
+  return responses.at(-1)?.text ?? '';
+}
+
+/** The untagged responses' texts (everything before the tagged line). */
+export function untagged(responses: RawResponse[]): string[] {
+  return responses.slice(0, -1).map((r) => r.text);
+}
+
+/** Connects and logs in; the caller closes. */
+export async function loggedIn(port: number, user: string, password = 'password'): Promise<RawImap> {
+  const client = await RawImap.connect(port);
+  const answer = tagged(await client.command('login', `LOGIN ${user} ${password}`));
+  if (!answer.startsWith('login OK')) throw new Error(`login as ${user} failed: ${answer}`);
+  return client;
+}
