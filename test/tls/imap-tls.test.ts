@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { findDefinition } from '../../src/lab/services.js';
 import { hasCommand, run } from '../helpers/run.js';
 import { TlsLineClient } from './line-client.js';
-import { startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
+import { dataBeforeTls, startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
 
 const tagged = (tag: string) => (line: string): boolean => line.startsWith(`${tag} `);
 const imapReady = ['imap', 'imaps'].every((kind) => findDefinition(kind) !== undefined);
@@ -30,6 +30,7 @@ describe('IMAP over TLS: STARTTLS on 143, IMAPS on 993, with the lab CA', { skip
       assert.match(result.stdout, /^b OK/m, service);
     }
     assert.ok(tlsEvents(tls.lab, 'imaps').some((e) => e.servername === 'imap.st.um' && e.protocol === 'TLSv1.3'), 'the tap recorded the IMAPS handshake');
+    assert.deepEqual(dataBeforeTls(tls.lab, 'imaps'), [], 'IMAPS lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
   it('curl reads over imaps:// and over imap:// with --ssl-reqd, checking the name imap.st.um against the lab CA', async (t) => {

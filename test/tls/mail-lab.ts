@@ -31,3 +31,20 @@ export function tlsEvents(lab: TestLab, service: string): TlsEvent[] {
     .filter((c) => c.open.service === service)
     .flatMap((c) => c.events.filter((e): e is TlsEvent => e.type === 'tls'));
 }
+
+/**
+ * For implicit TLS every byte on the wire is encrypted, so the tap must record the handshake before
+ * any protocol line: otherwise the eavesdropper view would show the greeting as readable. Returns the
+ * conversations that break this, as "id: event kinds in order".
+ */
+export function dataBeforeTls(lab: TestLab, service: string): string[] {
+  return lab.transcripts
+    .list()
+    .filter((c) => c.open.service === service)
+    .filter((c) => {
+      const tlsAt = c.events.findIndex((e) => e.type === 'tls');
+      const firstData = c.events.findIndex((e) => e.type === 'data');
+      return firstData !== -1 && (tlsAt === -1 || firstData < tlsAt);
+    })
+    .map((c) => `${c.open.conn}: ${c.events.map((e) => e.type).join(' ')}`);
+}

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { findDefinition } from '../../src/lab/services.js';
 import { hasCommand, run } from '../helpers/run.js';
 import { TlsLineClient } from './line-client.js';
-import { startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
+import { dataBeforeTls, startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
 
 const STATUS = (line: string): boolean => /^[+-](OK|ERR)/.test(line);
 const MULTILINE_END = (line: string): boolean => line === '.' || line.startsWith('-ERR');
@@ -32,6 +32,7 @@ describe('POP3 over TLS: STLS on 110, POP3S on 995, with the lab CA', { skip: po
     }
     const events = tlsEvents(tls.lab, 'pop3s');
     assert.ok(events.some((e) => e.servername === 'pop3.st.um' && e.protocol === 'TLSv1.3'), 'the tap recorded the POP3S handshake');
+    assert.deepEqual(dataBeforeTls(tls.lab, 'pop3s'), [], 'POP3S lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
   it('curl reads over pop3s:// and over pop3:// with --ssl-reqd, checking the name pop3.st.um against the lab CA', async (t) => {

@@ -5,7 +5,7 @@ import { waitForMessages } from '../helpers/maildir.js';
 import { hasCommand, run } from '../helpers/run.js';
 import { authPlain } from '../helpers/smtp-client.js';
 import { TlsLineClient } from './line-client.js';
-import { startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
+import { dataBeforeTls, startTlsLab, tlsEvents, type TlsLab } from './mail-lab.js';
 
 const SMTP_FINAL = (line: string): boolean => /^\d{3} /.test(line);
 const smtpReady = ['smtp', 'submission', 'smtps'].every((kind) => findDefinition(kind) !== undefined);
@@ -32,6 +32,7 @@ describe('SMTP over TLS: STARTTLS on 25 and 587, SMTPS on 465, with the lab CA',
       if (service !== 'smtp') assert.match(result.stdout, /250-AUTH PLAIN LOGIN/, service);
       assert.match(ehlo + result.stdout, /221 /, service);
     }
+    assert.deepEqual(dataBeforeTls(tls.lab, 'smtps'), [], 'SMTPS lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
   it('swaks --tls logs in with AUTH PLAIN and LOGIN on submission, verifying the certificate; --tls-on-connect on SMTPS', async (t) => {

@@ -31,6 +31,8 @@ export class Session implements ImapSession {
   private hideNextLine = false;
   private readonly reader: ReaderContext = {};
   private badInARow = 0;
+  /** Resolves once an implicit-TLS (IMAPS) handshake is done, false if it failed; at once for a clear connection. */
+  private readonly handshake: Promise<boolean>;
 
   constructor(
     socket: Socket,
@@ -52,7 +54,17 @@ export class Session implements ImapSession {
         return redactCommandLine(line);
       },
     });
-    if (socket instanceof TLSSocket) socket.once('secure', () => this.conn.tapTls(socket));
+    this.handshake =
+      socket instanceof TLSSocket
+        ? new Promise<boolean>((resolve) => {
+            socket.once('secure', () => {
+              this.conn.tapTls(socket);
+              resolve(true);
+            });
+            socket.once('error', () => resolve(false));
+            socket.once('close', () => resolve(false));
+          })
+        : Promise.resolve(true);
   }
 
   get tls(): boolean {
@@ -139,6 +151,9 @@ export class Session implements ImapSession {
 
   /** The conversation, from greeting to BYE. */
   async serve(): Promise<void> {
+    // The greeting goes after the IMAPS handshake, so the tap records the handshake first and the
+    // eavesdropper's view shows the greeting as the encrypted record it is on the wire.
+    if (!(await this.handshake)) return;
     await this.send(statusLine('*', 'OK', 'wirelab IMAP4rev1 ready.', code('CAPABILITY', this.capabilities().join(' '))));
     this.flushOutput();
     try {
