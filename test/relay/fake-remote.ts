@@ -21,6 +21,8 @@ export interface RemoteBehaviour {
   endOfData?: (mail: Omit<ReceivedMail, 'acceptedAt'>) => string;
   /** Wait this long before answering the end of data. */
   endOfDataDelayMs?: number;
+  /** Close the connection instead of answering the end of data (the reply is lost). */
+  hangUpAtEndOfData?: boolean;
 }
 
 /**
@@ -86,6 +88,10 @@ export class FakeRemote {
         inData = false;
         const mail = { from, recipients, data: Buffer.concat(dataLines) };
         if (b.endOfDataDelayMs) await new Promise((r) => setTimeout(r, b.endOfDataDelayMs));
+        if (b.hangUpAtEndOfData) {
+          socket.destroy();
+          return;
+        }
         const answer = b.endOfData?.(mail) ?? '250 2.0.0 Ok: queued';
         if (answer.startsWith('250') && !socket.destroyed) this.mails.push({ ...mail, acceptedAt: Date.now() });
         reply(answer);
