@@ -33,6 +33,17 @@ describe('IMAP over TLS: STARTTLS on 143, IMAPS on 993, with the lab CA', { skip
     assert.deepEqual(dataBeforeTls(tls.lab, 'imaps'), [], 'IMAPS lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
+  it('TLS 1.0 and 1.1 are refused on IMAPS and after STARTTLS', async (t) => {
+    if (!hasCommand('openssl')) return t.skip('openssl not installed');
+    for (const [service, starttls] of [['imaps', false], ['imap', true]] as const) {
+      for (const version of ['-tls1', '-tls1_1']) {
+        const result = await run('openssl', ['s_client', '-connect', `127.0.0.1:${tls.port(service)}`, ...(starttls ? ['-starttls', 'imap'] : []), version, '-cipher', 'DEFAULT@SECLEVEL=0'], { timeoutMs: 20_000 });
+        assert.notEqual(result.code, 0, `${service} ${version} was accepted`);
+        assert.match(result.stderr, /protocol version|unsupported protocol|wrong version/i, `${service} ${version}`);
+      }
+    }
+  });
+
   it('curl reads over imaps:// and over imap:// with --ssl-reqd, checking the name imap.st.um against the lab CA', async (t) => {
     if (!hasCommand('curl')) return t.skip('curl not installed');
     for (const [scheme, service] of [['imaps', 'imaps'], ['imap', 'imap']] as const) {

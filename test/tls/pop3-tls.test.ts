@@ -35,6 +35,17 @@ describe('POP3 over TLS: STLS on 110, POP3S on 995, with the lab CA', { skip: po
     assert.deepEqual(dataBeforeTls(tls.lab, 'pop3s'), [], 'POP3S lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
+  it('TLS 1.0 and 1.1 are refused on POP3S and after STLS', async (t) => {
+    if (!hasCommand('openssl')) return t.skip('openssl not installed');
+    for (const [service, starttls] of [['pop3s', false], ['pop3', true]] as const) {
+      for (const version of ['-tls1', '-tls1_1']) {
+        const result = await run('openssl', ['s_client', '-connect', `127.0.0.1:${tls.port(service)}`, ...(starttls ? ['-starttls', 'pop3'] : []), version, '-cipher', 'DEFAULT@SECLEVEL=0'], { timeoutMs: 20_000 });
+        assert.notEqual(result.code, 0, `${service} ${version} was accepted`);
+        assert.match(result.stderr, /protocol version|unsupported protocol|wrong version/i, `${service} ${version}`);
+      }
+    }
+  });
+
   it('curl reads over pop3s:// and over pop3:// with --ssl-reqd, checking the name pop3.st.um against the lab CA', async (t) => {
     if (!hasCommand('curl')) return t.skip('curl not installed');
     for (const [scheme, service] of [['pop3s', 'pop3s'], ['pop3', 'pop3']] as const) {

@@ -35,6 +35,17 @@ describe('SMTP over TLS: STARTTLS on 25 and 587, SMTPS on 465, with the lab CA',
     assert.deepEqual(dataBeforeTls(tls.lab, 'smtps'), [], 'SMTPS lines recorded before the handshake would show as clear text to the eavesdropper');
   });
 
+  it('TLS 1.0 and 1.1 are refused on SMTPS and after STARTTLS on submission', async (t) => {
+    if (!hasCommand('openssl')) return t.skip('openssl not installed');
+    for (const [service, starttls] of [['smtps', false], ['submission', true]] as const) {
+      for (const version of ['-tls1', '-tls1_1']) {
+        const result = await run('openssl', ['s_client', '-connect', `127.0.0.1:${tls.port(service)}`, ...(starttls ? ['-starttls', 'smtp'] : []), version, '-cipher', 'DEFAULT@SECLEVEL=0'], { timeoutMs: 20_000 });
+        assert.notEqual(result.code, 0, `${service} ${version} was accepted`);
+        assert.match(result.stderr, /protocol version|unsupported protocol|wrong version/i, `${service} ${version}`);
+      }
+    }
+  });
+
   it('swaks --tls logs in with AUTH PLAIN and LOGIN on submission, verifying the certificate; --tls-on-connect on SMTPS', async (t) => {
     if (!hasCommand('swaks')) return t.skip('swaks not installed');
     const inbox = tls.lab.dataDir.maildirOf('user2@st.um');
