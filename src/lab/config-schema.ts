@@ -186,7 +186,7 @@ export const dnsSchema = z
     /** Extra zones and records from zone files, and zones the lab copies from primaries outside it. */
     zones: z.array(dnsZoneSchema).default([]),
     /** UDP exchanges recorded on the wire tap per second; beyond it (a flood, a benchmark) they are only counted. */
-    tapExchangesPerSecond: z.number().int().min(1).max(10_000_000).default(2000),
+    tapExchangesPerSecond: z.number().int().min(1).max(10_000_000).default(500),
   })
   .strict();
 

@@ -46,7 +46,7 @@ dns:
   #   - { name: st.um, file: extra-st.um.zone }          # adds records to the generated st.um zone
   #   - { name: example.test, file: example.test.zone }  # another zone, served by st.um's name servers
   #   - { name: bind.test, primaries: ['127.0.0.9#5300'], servedBy: [ns2.st.um] }   # the lab as a secondary
-  # tapExchangesPerSecond: 2000     # UDP exchanges recorded on the wire tap each second; a flood beyond is only counted
+  # tapExchangesPerSecond: 500      # UDP exchanges recorded on the wire tap each second; a flood beyond is only counted
 
 mail:
   localNetworks: [127.0.0.1/32]   # the seed's LOCAL_NETWORK: clients here may relay
@@ -95,10 +95,11 @@ services:
   dns-umes:   { host: um.es, kind: dns }       # 53 on 127.0.0.3, primary of um.es
   smtp:       { host: st.um }                  # 25, mail from anyone to the lab's domains
   submission: { host: st.um }                  # 587, mail from the lab's users, AUTH required
+  smtps:      { host: st.um }                  # 465, submission inside TLS from the first byte (RFC 8314)
   console:    { host: st.um }                  # 8025, the live wire tap and JSON API (wirelab trace reads it)
-  imap:       { host: st.um }                  # 143, read mail on the server: folders, flags, IDLE (STARTTLS once the lab has a CA)
+  imap:       { host: st.um }                  # 143, read mail on the server: folders, flags, IDLE, STARTTLS
   imaps:      { host: st.um }                  # 993, IMAP inside TLS from the first byte
-  pop3:       { host: st.um }                  # 110, download mail (the seed's Dovecot POP3; STLS once the lab has a CA)
+  pop3:       { host: st.um }                  # 110, download mail (the seed's Dovecot POP3), STLS
   pop3s:      { host: st.um }                  # 995, POP3 inside TLS from the first byte
   delivery:   { host: st.um }                  # no port: sends st.um's queued mail on to other domains (by MX)
   smtp-mx2:   { host: ns2.st.um, kind: smtp }  # 25 on 127.0.0.2, mail2.st.um: the backup MX (MX 20), queues st.um's mail for mail.st.um

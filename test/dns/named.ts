@@ -25,6 +25,7 @@ export async function freePort(address: string): Promise<number> {
 }
 
 export interface Named {
+  pid: number;
   address: string;
   port: number;
   dir: string;
@@ -97,5 +98,5 @@ ${options.zones}
     await stop();
     throw new Error(`named did not start:\n${output}`);
   }
-  return { address, port, dir, log: () => output, reload: () => child.kill('SIGHUP'), stop };
+  return { pid: child.pid as number, address, port, dir, log: () => output, reload: () => child.kill('SIGHUP'), stop };
 }
