@@ -46,25 +46,31 @@ export class ConversationFeed {
   /** Fetches the next page (older conversations); the offset counts the live ones too, since the server lists them first. */
   loadMore(): Promise<void> {
     if (this.loading || (this.total > 0 && this.complete)) return this.loading ?? Promise.resolve();
-    this.loading = api
-      .conversations({ offset: this.rows.length, limit: PAGE })
-      .then((page) => {
-        this.total = page.total;
-        const changed = new Set<string>();
-        for (const item of page.items) {
-          if (this.byId.has(item.id)) continue;
-          this.byId.set(item.id, item);
-          this.rows.push(item);
-          changed.add(item.id);
-        }
-        this.rows.sort((a, b) => b.startedAt - a.startedAt);
-        this.notify(changed);
-      })
-      .catch((err: unknown) => this.status(`cannot load conversations: ${(err as Error).message}`))
-      .finally(() => {
-        this.loading = undefined;
-      });
+    this.loading = this.fetchPage();
     return this.loading;
+  }
+
+  private async fetchPage(): Promise<void> {
+    const changed = new Set<string>();
+    try {
+      const page = await api.conversations({ offset: this.rows.length, limit: PAGE });
+      this.total = page.total;
+      for (const item of page.items) {
+        if (this.byId.has(item.id)) continue;
+        this.byId.set(item.id, item);
+        this.rows.push(item);
+        changed.add(item.id);
+      }
+      this.rows.sort((a, b) => b.startedAt - a.startedAt);
+    } catch (err) {
+      // No notification: the list asks again when it is scrolled, not in a loop.
+      this.status(`cannot load conversations: ${(err as Error).message}`);
+      return;
+    } finally {
+      // Cleared before views hear of the new rows, so a view still at the end can ask for the next page at once.
+      this.loading = undefined;
+    }
+    this.notify(changed);
   }
 
   get(id: string): ConversationSummary | undefined {
