@@ -35,7 +35,7 @@ export async function listEntries(mailbox: Mailbox, request: ListRequest): Promi
   }
   // LIST (SUBSCRIBED …): subscribed names, existing or not (RFC 5258 §3.1).
   const byName = new Map(folders.map((f) => [f.name, f]));
-  const subscribed = await mailbox.subscriptions();
+  const subscribed = sortedNames(await mailbox.subscriptions());
   const entries: Entry[] = [];
   for (const name of subscribed) {
     if (!matches(name)) continue;
@@ -54,16 +54,23 @@ export async function listEntries(mailbox: Mailbox, request: ListRequest): Promi
   return entries;
 }
 
-/** LSUB (RFC 3501 §6.3.9): subscribed names; a parent implied by `%` is shown \Noselect. */
+/**
+ * LSUB (RFC 3501 §6.3.9): subscribed names matching the pattern; a parent that is not subscribed
+ * itself stands in, \Noselect, for a subscribed child the pattern cannot reach ("%" and foo.bar).
+ */
 export async function lsubEntries(mailbox: Mailbox, reference: string, pattern: string): Promise<Entry[]> {
   const matches = matcher({ reference, patterns: [pattern] });
-  const subscribed = await mailbox.subscriptions();
-  const entries: Entry[] = subscribed.filter(matches).map((name) => ({ name, attributes: [] }));
+  const subscribed = sortedNames(await mailbox.subscriptions());
   const listed = new Set(subscribed);
-  for (const parent of new Set(subscribed.flatMap(ancestors))) {
-    if (!listed.has(parent) && matches(parent)) entries.push({ name: parent, attributes: ['\\Noselect'] });
-  }
+  const entries: Entry[] = subscribed.filter(matches).map((name) => ({ name, attributes: [] }));
+  const standIns = new Set(subscribed.filter((name) => !matches(name)).flatMap((name) => ancestors(name).filter((a) => !listed.has(a) && matches(a))));
+  for (const parent of sortedNames([...standIns])) entries.push({ name: parent, attributes: ['\\Noselect'] });
   return entries;
+}
+
+/** INBOX first, then by name, as LIST orders folders. */
+function sortedNames(names: string[]): string[] {
+  return [...names].sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** `* LIST (attributes) "." name [("CHILDINFO" ("SUBSCRIBED"))]` */
