@@ -65,17 +65,18 @@ export class MailAcceptor {
     }
     // Without a header section of its own, the text is body: a blank line keeps it out of our headers.
     const separator = hasHeader || data.length === 0 || data[0] === 0x0d ? '' : '\r\n';
-    const message = Buffer.concat([Buffer.from(receivedHeader(facts) + added + separator), data]);
+    const trace = Buffer.from(receivedHeader(facts) + added + separator);
 
     const local = envelope.recipients.filter((r) => r.route === 'local').map((r) => r.address);
     const queued = envelope.recipients.filter((r) => r.route === 'relay').map((r) => r.address);
     const returnPath = `Return-Path: <${envelope.from}>\r\n`;
+    // Each copy is assembled from its parts in one go, so a large message is copied once per destination, not twice.
     await Promise.all([
       ...local.map((address) =>
-        deliverToMaildir(this.dataDir.maildirOf(address), Buffer.concat([Buffer.from(`${returnPath}Delivered-To: ${address}\r\n`), message])),
+        deliverToMaildir(this.dataDir.maildirOf(address), Buffer.concat([Buffer.from(`${returnPath}Delivered-To: ${address}\r\n`), trace, data])),
       ),
       queued.length > 0
-        ? this.queue.enqueue({ id, from: envelope.from, recipients: queued, receivedAt: at.toISOString(), host: this.hostname }, message)
+        ? this.queue.enqueue({ id, from: envelope.from, recipients: queued, receivedAt: at.toISOString(), host: this.hostname }, Buffer.concat([trace, data]))
         : Promise.resolve(),
     ]);
     return { id, local, queued };

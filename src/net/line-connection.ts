@@ -132,6 +132,8 @@ export class LineConnection {
     let seenBytes = 0;
     let tappedBytes = 0;
     let previousEndedInCrlf = true;
+    /** No line was un-stuffed or had its line end repaired: the message is the wire bytes without the final dot. */
+    let unchanged = true;
     for (;;) {
       const lf = this.queue.indexOf(LF);
       if (lf === -1) {
@@ -151,13 +153,16 @@ export class LineConnection {
       const crlf = raw.length >= 2 && raw[raw.length - 2] === CR;
       if (crlf && previousEndedInCrlf && raw.length === 3 && raw[0] === DOT) {
         this.resumeIfDrained();
-        this.tapBlock(tapped, tappedBytes, seenBytes);
+        const wire = this.tapBlock(tapped, tappedBytes, seenBytes);
         if (keptBytes > maxBytes) return { kind: 'too-big', size: keptBytes };
+        // The usual case shares the tapped copy instead of making a second one (a 100 KB message is copied once).
+        if (unchanged && tappedBytes === seenBytes) return { kind: 'block', data: wire.subarray(0, wire.length - raw.length) };
         return { kind: 'block', data: Buffer.concat(kept, keptBytes) };
       }
       previousEndedInCrlf = crlf;
       let line = raw[0] === DOT ? raw.subarray(1) : raw;
       if (!crlf) line = Buffer.concat([line.subarray(0, line.length - 1), CRLF]);
+      if (line !== raw) unchanged = false;
       keptBytes += line.length;
       if (keptBytes <= maxBytes) kept.push(line);
       else kept.length = 0;
@@ -318,9 +323,11 @@ export class LineConnection {
     });
   }
 
-  private tapBlock(parts: Buffer[], tappedBytes: number, seenBytes: number): void {
+  /** Publishes a data block's wire bytes (up to TAP_BLOCK_LIMIT) and returns them. */
+  private tapBlock(parts: Buffer[], tappedBytes: number, seenBytes: number): Buffer {
     const bytes = Buffer.concat(parts, tappedBytes);
     const omitted = seenBytes - tappedBytes;
     this.options.tap.data('client', bytes, undefined, omitted > 0 ? omitted : undefined);
+    return bytes;
   }
 }
