@@ -116,12 +116,12 @@ test('STORE forms: replace, add, remove; keywords keep their first spelling; 27 
   });
 });
 
-test('\\Recent belongs to the first read-write session; EXAMINE claims nothing', async () => {
+test('\\Recent belongs to the first read-write session; EXAMINE shows it without claiming it', async () => {
   await withMailbox(async (mailbox, root) => {
     await deliverToMaildir(root, message(1));
     const examine = await mailbox.open('INBOX', { readOnly: true });
-    assert.equal(examine.recent, 0);
-    assert.equal((await mailbox.status('INBOX')).recent, 1);
+    assert.equal(examine.recent, 1, 'EXAMINE sees the message as recent (RFC 3501 §6.3.2)…');
+    assert.equal((await mailbox.status('INBOX')).recent, 1, '…but leaves it for the next SELECT');
     const first = await mailbox.open('INBOX');
     assert.equal(first.recent, 1);
     assert.ok(first.isRecent(1));

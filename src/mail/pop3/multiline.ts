@@ -3,28 +3,29 @@ const DOT = 0x2e;
 const DOT_BYTE = Buffer.from('.');
 const CRLF = Buffer.from('\r\n');
 const TERMINATOR = Buffer.from('.\r\n');
+const LF_DOT = Buffer.from('\n.');
 
 /**
- * A multi-line response body (RFC 1939 §3): every line that starts with "." gets another "." in
- * front, the body ends with CRLF, and a line holding only "." closes it.
+ * A multi-line response body (RFC 1939 §3) as the pieces to send: every line that starts with "." gets
+ * another "." in front, the body ends with CRLF, and a line holding only "." closes it. The message's
+ * bytes are not copied here; the caller joins the pieces once, with the status line.
  */
-export function dotStuffed(body: Buffer): Buffer {
+export function dotStuffed(body: Buffer): Buffer[] {
   const parts: Buffer[] = [];
   let start = 0;
   if (body.length > 0 && body[0] === DOT) parts.push(DOT_BYTE);
-  for (let lf = body.indexOf(LF); lf !== -1 && lf + 1 < body.length; lf = body.indexOf(LF, lf + 1)) {
-    if (body[lf + 1] !== DOT) continue;
+  for (let lf = body.indexOf(LF_DOT); lf !== -1; lf = body.indexOf(LF_DOT, lf + 1)) {
     parts.push(body.subarray(start, lf + 1), DOT_BYTE);
     start = lf + 1;
   }
   parts.push(body.subarray(start));
   if (body.length > 0 && !(body.length >= 2 && body[body.length - 2] === 0x0d && body[body.length - 1] === LF)) parts.push(CRLF);
   parts.push(TERMINATOR);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** A multi-line response made of text lines (LIST, UIDL, CAPA). */
-export function lineBlock(lines: readonly string[]): Buffer {
+export function lineBlock(lines: readonly string[]): Buffer[] {
   return dotStuffed(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8'));
 }
 

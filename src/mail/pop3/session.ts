@@ -97,9 +97,9 @@ export class Pop3Session {
     if (isError(name)) this.countError();
   }
 
-  /** A positive reply followed by a multi-line body (already dot-stuffed and terminated), in one write. */
-  replyWithBody(name: ReplyName, values: Record<string, string | number>, body: Buffer): void {
-    this.conn.write(Buffer.concat([Buffer.from(formatReply(name, values)), body]));
+  /** A positive reply followed by a multi-line body (the pieces from dotStuffed or lineBlock), joined into one write. */
+  replyWithBody(name: ReplyName, values: Record<string, string | number>, body: readonly Buffer[]): void {
+    this.conn.write(Buffer.concat([Buffer.from(formatReply(name, values)), ...body]));
   }
 
   /** Ends the session once the current reply is out (QUIT, failed TLS). */

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { copyFile, link, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceDurably, syncDirectory } from '../../lab/durable.js';
@@ -46,6 +46,7 @@ export interface PlacedFile {
 export type ChangeListener = (origin: unknown) => void;
 
 const WATCH_DEBOUNCE_MS = 50;
+const SYNC_READ_LIMIT = 256 * 1024;
 const STAT_BATCH = 64;
 
 /**
@@ -180,7 +181,11 @@ export class Folder {
       const message = this.byUid.get(uid);
       if (!message) break;
       try {
-        const bytes = await readFile(this.fileOf(message));
+        const path = this.fileOf(message);
+        // A small message is read at once: from the page cache that takes microseconds, fewer than the
+        // four thread-pool round trips (open, fstat, read, close) of an asynchronous read. Large ones are
+        // read asynchronously, so one big RETR or FETCH never stalls the other sessions.
+        const bytes = message.diskSize <= SYNC_READ_LIMIT ? readFileSync(path) : await readFile(path);
         return message.size === message.diskSize ? bytes : toCrlf(bytes);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
