@@ -1,6 +1,7 @@
 import { createSecureContext, type SecureContext, type TlsOptions } from 'node:tls';
 import { findHost, type HostConfig, type LabConfig } from '../lab/config.js';
 import type { DataDir } from '../lab/data-dir.js';
+import { WirelabError } from '../lab/errors.js';
 import type { Logger } from '../lab/logger.js';
 import type { TlsProvider } from '../lab/service.js';
 import { hostCertificateNames } from './certificate-names.js';
@@ -23,13 +24,21 @@ export interface LabCertificates {
 export async function prepareLabCertificates(config: LabConfig, dataDir: DataDir, log: Logger): Promise<LabCertificates> {
   const paths = new PkiPaths(dataDir);
   const labName = config.domains[0]?.name ?? 'wirelab';
-  const { authority, created } = await LabAuthority.open(paths, config.pki, labName);
-  if (created) log.info(`created the lab CA "${authority.subject}" in ${paths.caCert}`);
-  const hosts = new Map<string, Credentials>();
-  for (const host of config.hosts) {
-    hosts.set(host.name.toLowerCase(), await ensureHostCredentials(authority, paths, host, config, log));
+  try {
+    const { authority, created } = await LabAuthority.open(paths, config.pki, labName);
+    if (created) log.info(`created the lab CA "${authority.subject}" in ${paths.caCert}`);
+    const hosts = new Map<string, Credentials>();
+    for (const host of config.hosts) {
+      hosts.set(host.name.toLowerCase(), await ensureHostCredentials(authority, paths, host, config, log));
+    }
+    return { authority, paths, hosts };
+  } catch (err) {
+    throw new WirelabError(
+      'DATA_DIR',
+      `cannot use the lab CA in ${paths.root}: ${(err as Error).message}. ` +
+        `If ca.pem or ca-key.pem there is damaged, remove both to make a new CA (clients must then trust the new one: \`wirelab certs export-ca\`).`,
+    );
   }
-  return { authority, paths, hosts };
 }
 
 function ensureHostCredentials(authority: LabAuthority, paths: PkiPaths, host: HostConfig, config: LabConfig, log: Logger, now = Date.now()): Promise<Credentials> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -136,6 +136,18 @@ test('certificates signed by a CA that was replaced are issued again by the new 
       assert.notEqual(credentials.certificate.serialNumber, before.hosts.get(host)!.certificate.serialNumber);
       assert.ok(credentials.certificate.verify(after.authority.certificate.publicKey), host);
     }
+  }));
+
+test('a damaged CA file stops the start with a message that names the directory and the way out', () =>
+  withDataDir(async (dataDir) => {
+    const certs = await prepareLabCertificates(config(), dataDir, quiet);
+    await writeFile(certs.paths.caCert, '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n');
+    await assert.rejects(prepareLabCertificates(config(), dataDir, quiet), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'DATA_DIR');
+      assert.match(err.message, new RegExp(`cannot use the lab CA in ${certs.paths.root.replace(/[.]/g, '\\.')}`));
+      assert.match(err.message, /remove both to make a new CA/);
+      return true;
+    });
   }));
 
 test('keyAlgorithm rsa-3072 makes RSA keys of 3072 bits', () =>
