@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { hasCommand } from '../helpers/run.js';
@@ -117,6 +118,25 @@ describe('DNS with dig: the seed\'s zone, answered as BIND answers it', { skip: 
   it('answers over TCP', async () => {
     const out = (await q('+tcp', 'st.um', 'MX')).stdout;
     assert.equal(section(out, 'ANSWER').length, 2);
+  });
+
+  it('answers every pipelined TCP query, even from a client that closes its side right after sending', async () => {
+    const query = Buffer.from('abcd01000001000000000000' + '03777777' + '02737402756d00' + '00010001', 'hex');
+    const framed = Buffer.concat([Buffer.from([0, query.length]), query]);
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      const chunks: Buffer[] = [];
+      socket.setTimeout(3000, () => reject(new Error('no end of answers')));
+      socket.on('error', reject);
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => resolve(Buffer.concat(chunks)));
+      // Three queries in one write, the second length prefix split across two writes.
+      socket.write(Buffer.concat([framed, framed.subarray(0, 1)]));
+      socket.end(Buffer.concat([framed.subarray(1), framed]));
+    });
+    const lengths: number[] = [];
+    for (let at = 0; at + 2 <= received.length; at += 2 + received.readUInt16BE(at)) lengths.push(received.readUInt16BE(at));
+    assert.equal(lengths.length, 3, `three answers (${received.length} bytes)`);
   });
 
   it('echoes EDNS (OPT, payload 1232), never adds OPT to a plain query, and says BADVERS to EDNS version 1', async () => {

@@ -23,10 +23,8 @@ export function serveTcp(engine: DnsEngine, log: ServiceContext['log']): Connect
       let queue = Promise.resolve();
       const end = (): void => {
         shutdown.removeEventListener('abort', end);
-        void queue.then(() => {
-          socket.end();
-          resolve();
-        });
+        // Answers still queued are written first; resolve once they are flushed (the caller destroys the socket).
+        void queue.then(() => socket.end(() => resolve()));
       };
       shutdown.addEventListener('abort', end, { once: true });
       socket.setTimeout(TCP_IDLE_MS, end);
