@@ -46,6 +46,8 @@ function storeCommand(byUid: boolean): RegisteredCommand {
         operation,
         flags,
       );
+      // New keywords are announced (FLAGS, PERMANENTFLAGS) before the FETCH responses that use them.
+      await session.announceChanges({ expunge: byUid });
       if (silent) return;
       for (const { seq } of targets) {
         const info = folder.view.message(seq);
