@@ -26,6 +26,7 @@ export async function zoneFileText(config: LabConfig, dataDir: DataDir, name: st
   const plans = planZones(config);
   const plan = plans.find((p) => p.origin === origin);
   if (!plan) throw new WirelabError('BAD_ARGUMENT', `${name} is not a zone of this lab; its zones: ${plans.map((p) => p.origin).join(', ')}`);
+  if (!plan.primary && plan.source.kind !== 'external') throw new WirelabError('BAD_ARGUMENT', `${name} has no name servers: list the hosts serving it in domains[].nameServers`);
   if (!plan.primary) throw new WirelabError('BAD_ARGUMENT', `${name} is copied from a primary outside the lab (${plan.source.kind === 'external' ? plan.source.primaries.map((p) => `${p.address}#${p.port}`).join(', ') : ''}); ask it: dig @PRIMARY ${name} AXFR`);
   const facts: LabFacts = { config, servicePort: (service, standard) => config.services[service]?.port ?? standard + portOffset };
   const serials = new SerialStore(serialDirectory(dataDir));
