@@ -103,6 +103,7 @@ export class TranscriptStore {
   async close(): Promise<void> {
     this.unsubscribe();
     this.listeners.clear();
+    this.flushPending();
     const file = this.file;
     this.file = undefined;
     if (file) await new Promise<void>((resolve) => file.end(resolve));
@@ -146,12 +147,15 @@ export class TranscriptStore {
     return kept;
   }
 
+  private pending: string[] = [];
+
   private append(event: TapEvent): void {
     const dir = this.options.directory;
     if (!dir) return;
     const line = `${JSON.stringify(toWire(event, false))}\n`;
     const rotateAt = this.options.rotateBytes ?? 32 * 1024 * 1024;
     if (!this.file || this.fileBytes + line.length > rotateAt) {
+      this.flushPending();
       this.file?.end();
       this.fileIndex += 1;
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -167,7 +171,16 @@ export class TranscriptStore {
       this.pruneFiles();
     }
     this.fileBytes += line.length;
-    this.file?.write(line);
+    // One write per turn of the event loop, not one per event: a busy lab makes thousands of events a second.
+    this.pending.push(line);
+    if (this.pending.length === 1) setImmediate(() => this.flushPending());
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.file?.write(text);
   }
 
   /** Deletes all but the newest `maxFiles` transcript files, each once its stream has closed. */
