@@ -166,7 +166,8 @@ export class Session implements ImapSession {
           break;
         }
         if (outcome.kind === 'refused') {
-          const answer = outcome.tooBig ? 'NO' : 'BAD';
+          // Refusing a literal the client waits to send is NO; one already on its way is a client error: BAD, then BYE.
+          const answer = outcome.tooBig && !outcome.fatal ? 'NO' : 'BAD';
           await this.send(statusLine(outcome.tag ?? '*', answer, outcome.reason, outcome.tooBig ? code('TOOBIG') : undefined));
           if (outcome.fatal) {
             await this.send('* BYE The literal announced is too big to read.\r\n');
