@@ -1,17 +1,18 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { copyFile, link, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { copyFile, link, readFile, rename, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replaceDurably, syncDirectory } from '../../lab/durable.js';
-import { crlfSize, toCrlf } from './crlf.js';
-import { withDotlock } from './dotlock.js';
+import { syncDirectory } from '../../lab/durable.js';
+import { toCrlf } from './crlf.js';
 import { MailStoreError } from './errors.js';
 import { directoryStamp, listMaildir, mayHaveChanged, type DirectoryStamp, type ListedFile, type MessageDir } from './folder-scan.js';
+import { FolderWatcher } from './folder-watcher.js';
 import { KeywordStore } from './keyword-store.js';
-import { formatFileName, newBaseName, parseFileName, sizesInBase } from './maildir-name.js';
+import { formatFileName, newBaseName, parseFileName } from './maildir-name.js';
+import { readFileFacts, type FileFacts } from './file-facts.js';
 import { applyFlagOperation, flagsOfLetters, keywordsAmong, lettersOfFlags } from './message-flags.js';
 import { Mutex } from './mutex.js';
+import { UidListFile } from './uidlist-file.js';
 import { allocateUidValidity } from './uidvalidity.js';
-import { newUidList, parseUidList, serializeUidList, type UidList } from './uidlist.js';
 import type { Flag, FlagOperation } from './types.js';
 
 export const UIDLIST_FILE = 'dovecot-uidlist';
@@ -45,7 +46,6 @@ export interface PlacedFile {
 /** `origin` is the view that made the change (undefined for deliveries and other programs), so it does not wake itself. */
 export type ChangeListener = (origin: unknown) => void;
 
-const WATCH_DEBOUNCE_MS = 50;
 const SYNC_READ_LIMIT = 256 * 1024;
 const STAT_BATCH = 64;
 
@@ -58,8 +58,9 @@ export class Folder {
   /** Bumps at every change a view could report (new, expunged, flags). */
   version = 0;
   private readonly mutex = new Mutex();
-  private uidList: UidList = newUidList(1);
-  private uidListStamp = '';
+  private readonly watcher: FolderWatcher;
+  /** Set by `load`, before anyone sees the folder. */
+  private uidList!: UidListFile;
   private sorted: StoredMessage[] = [];
   private readonly byUid = new Map<number, StoredMessage>();
   private readonly byBase = new Map<string, StoredMessage>();
@@ -68,9 +69,6 @@ export class Folder {
   private modseq = 0;
   private removed = false;
   private readonly listeners = new Set<ChangeListener>();
-  private watchers: FSWatcher[] = [];
-  private watchCount = 0;
-  private watchTimer: NodeJS.Timeout | undefined;
   private refreshRunning: Promise<void> | undefined;
   private refreshQueued: Promise<void> | undefined;
 
@@ -79,6 +77,9 @@ export class Folder {
     private readonly root: string,
   ) {
     this.keywords = new KeywordStore(join(path, KEYWORDS_FILE));
+    this.watcher = new FolderWatcher(path, () => {
+      this.refresh(true).catch(() => undefined);
+    });
   }
 
   /** Loads a folder that exists on disk: reads its uid list and gives UIDs to files that have none. */
@@ -134,27 +135,9 @@ export class Folder {
     return () => this.listeners.delete(listener);
   }
 
-  /** Watches new/ and cur/ for other programs' changes while someone waits for them (IDLE). */
+  /** Watches new/ and cur/ for other programs' changes while someone waits for them (IDLE); returns a release. */
   watch(): () => void {
-    this.watchCount += 1;
-    if (this.watchCount === 1 && !this.removed) {
-      for (const dir of ['new', 'cur']) {
-        try {
-          const watcher = watch(join(this.path, dir), { persistent: false }, () => this.scheduleWatchRefresh());
-          watcher.on('error', () => undefined);
-          this.watchers.push(watcher);
-        } catch {
-          // The folder vanished under us; the next refresh notices.
-        }
-      }
-    }
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      this.watchCount -= 1;
-      if (this.watchCount === 0) this.stopWatching();
-    };
+    return this.removed ? () => undefined : this.watcher.acquire();
   }
 
   /**
@@ -360,7 +343,7 @@ export class Folder {
   /** The folder was deleted or renamed: every view sees its messages expunged. */
   markRemoved(): void {
     this.removed = true;
-    this.stopWatching();
+    this.watcher.stop();
     this.removeMessages(new Set(this.byUid.keys()));
     this.changed(undefined);
   }
@@ -381,26 +364,24 @@ export class Folder {
 
   private async load(): Promise<void> {
     await this.keywords.load();
-    const text = await readFile(this.uidListPath, 'utf8').catch(() => undefined);
-    const stored = text === undefined ? undefined : parseUidList(text);
+    const { file, entries, created } = await UidListFile.open(this.uidListPath, () => allocateUidValidity(this.root));
+    this.uidList = file;
     const listing = await listMaildir(this.path);
     this.stamp = listing.stamp;
-    this.uidList = stored ?? newUidList(await allocateUidValidity(this.root));
-    this.uidListStamp = await fileStamp(this.uidListPath);
-    const known = new Map((stored?.entries ?? []).map((e) => [e.base, e]));
+    const known = new Map(entries.map((e) => [e.base, e]));
     const unknown: ListedFile[] = [];
     const withUid: { file: ListedFile; uid: number; extensions: string }[] = [];
-    for (const file of listing.files.values()) {
-      const entry = known.get(file.base);
-      if (entry) withUid.push({ file, uid: entry.uid, extensions: entry.extensions });
-      else unknown.push(file);
+    for (const listed of listing.files.values()) {
+      const entry = known.get(listed.base);
+      if (entry) withUid.push({ file: listed, uid: entry.uid, extensions: entry.extensions });
+      else unknown.push(listed);
     }
     for (let i = 0; i < withUid.length; i += STAT_BATCH) {
       const batch = await Promise.all(withUid.slice(i, i + STAT_BATCH).map((w) => this.describe(w.file, w.uid, w.extensions)));
       for (const message of batch) if (message) this.insert(message);
     }
     this.sortIfNeeded();
-    if (unknown.length > 0 || !stored) await this.assignUids(unknown, true);
+    if (unknown.length > 0 || created) await this.assignUids(unknown, true);
     this.firstRecentUid = Math.min(this.uidList.uidNext, ...this.sorted.filter((m) => m.dir === 'new').map((m) => m.uid));
   }
 
@@ -453,60 +434,24 @@ export class Folder {
   private async assignUids(files: ListedFile[], writeAnyway: boolean): Promise<number> {
     const described: { file: ListedFile; stats: FileFacts }[] = [];
     for (let i = 0; i < files.length; i += STAT_BATCH) {
-      const batch = await Promise.all(files.slice(i, i + STAT_BATCH).map(async (file) => ({ file, stats: await this.facts(file, '') })));
+      const batch = await Promise.all(files.slice(i, i + STAT_BATCH).map(async (file) => ({ file, stats: await readFileFacts(join(this.path, file.dir, file.fileName), file.base, '') })));
       for (const d of batch) if (d.stats) described.push({ file: d.file, stats: d.stats });
     }
     // Arrival order: base names start with the time, seconds then microseconds, compared as numbers
     // (as Dovecot's maildir_filename_sort_cmp does), so M99999 comes before M100000.
     described.sort((a, b) => a.file.base.localeCompare(b.file.base, 'en', { numeric: true }));
     if (described.length === 0 && !writeAnyway) return 0;
-    await withDotlock(this.uidListPath, async () => {
-      const theirs = await this.uidsWrittenByOthers();
-      for (const { file, stats } of described) {
-        const adopted = theirs.get(file.base);
-        const uid = adopted !== undefined && !this.byUid.has(adopted) ? adopted : this.uidList.uidNext;
-        this.uidList.uidNext = Math.max(this.uidList.uidNext, uid + 1);
-        this.insert(this.toMessage(file, uid, stats));
-      }
+    await this.uidList.update((allocate) => {
+      for (const { file, stats } of described) this.insert(this.toMessage(file, allocate(file.base, (uid) => !this.byUid.has(uid)), stats));
       this.sortIfNeeded();
-      this.uidList.entries = this.sorted.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
-      await replaceDurably(this.uidListPath, serializeUidList(this.uidList));
-      this.uidListStamp = await fileStamp(this.uidListPath);
+      return this.sorted.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
     });
     return described.length;
   }
 
-  /** When another program (Dovecot) rewrote the uid list since we last did, the UIDs it gave out. */
-  private async uidsWrittenByOthers(): Promise<Map<string, number>> {
-    const stampNow = await fileStamp(this.uidListPath);
-    if (stampNow === this.uidListStamp) return new Map();
-    const text = await readFile(this.uidListPath, 'utf8').catch(() => '');
-    const theirs = parseUidList(text);
-    if (!theirs || theirs.uidValidity !== this.uidList.uidValidity) return new Map();
-    this.uidList.uidNext = Math.max(this.uidList.uidNext, theirs.uidNext);
-    return new Map(theirs.entries.map((e) => [e.base, e.uid]));
-  }
-
   private async describe(file: ListedFile, uid: number, extensions: string): Promise<StoredMessage | undefined> {
-    const stats = await this.facts(file, extensions);
+    const stats = await readFileFacts(join(this.path, file.dir, file.fileName), file.base, extensions);
     return stats ? this.toMessage(file, uid, stats) : undefined;
-  }
-
-  /** Size, CRLF size and arrival time of a file; undefined when it vanished meanwhile. */
-  private async facts(file: ListedFile, extensions: string): Promise<FileFacts | undefined> {
-    const path = join(this.path, file.dir, file.fileName);
-    const info = await stat(path).catch(() => undefined);
-    if (!info) return undefined;
-    const fromList = /(?:^| )W(\d+)/.exec(extensions)?.[1];
-    let vsize = sizesInBase(file.base).vsize ?? (fromList ? Number(fromList) : undefined);
-    let ext = extensions;
-    if (vsize === undefined) {
-      const bytes = await readFile(path).catch(() => undefined);
-      if (!bytes) return undefined;
-      vsize = crlfSize(bytes);
-      ext = [extensions, `W${vsize}`].filter((e) => e !== '').join(' ');
-    }
-    return { diskSize: info.size, size: vsize, internalDate: info.mtime, extensions: ext };
   }
 
   private toMessage(file: ListedFile, uid: number, facts: FileFacts): StoredMessage {
@@ -566,34 +511,4 @@ export class Folder {
     this.version += 1;
     for (const listener of [...this.listeners]) listener(origin);
   }
-
-  private scheduleWatchRefresh(): void {
-    if (this.watchTimer) return;
-    this.watchTimer = setTimeout(() => {
-      this.watchTimer = undefined;
-      this.refresh(true).catch(() => undefined);
-    }, WATCH_DEBOUNCE_MS);
-    this.watchTimer.unref();
-  }
-
-  private stopWatching(): void {
-    for (const watcher of this.watchers) watcher.close();
-    this.watchers = [];
-    if (this.watchTimer) clearTimeout(this.watchTimer);
-    this.watchTimer = undefined;
-  }
-}
-
-interface FileFacts {
-  diskSize: number;
-  size: number;
-  internalDate: Date;
-  extensions: string;
-}
-
-async function fileStamp(path: string): Promise<string> {
-  return stat(path).then(
-    (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
-    () => 'absent',
-  );
 }

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { replaceDurably } from '../../lab/durable.js';
 import { MailStoreError } from './errors.js';
+import { fileStamp } from './file-stamp.js';
 import { indexOfLetter, letterOfIndex, MAX_KEYWORDS, parseKeywords, serializeKeywords, type KeywordTable } from './keywords-file.js';
 import { Mutex } from './mutex.js';
 
@@ -78,11 +79,4 @@ export class KeywordStore {
       this.version += 1;
     });
   }
-}
-
-async function fileStamp(path: string): Promise<string> {
-  return stat(path).then(
-    (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
-    () => 'absent',
-  );
 }
