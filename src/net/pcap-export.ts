@@ -21,7 +21,7 @@ export function captureFile(conversations: readonly Conversation[], options: Cap
     frames.push(...conversationFrames(conv.events, serverPort === undefined ? {} : { serverPort }));
   }
   // A stable sort keeps each conversation's frames in their order when timestamps tie.
-  frames.sort((a, b) => (a.timestampUs < b.timestampUs ? -1 : a.timestampUs > b.timestampUs ? 1 : 0));
+  frames.sort((a, b) => a.timestampUs - b.timestampUs);
   const comment =
     `wirelab capture of ${conversations.length} conversation(s), synthesized from the wire tap: real endpoints and bytes, ` +
     'TCP handshakes, sequence numbers and FINs reconstructed. Inside TLS the plaintext is written (see the frame comments).';

@@ -10,10 +10,10 @@ export interface FlowOptions {
 }
 
 /** Events inside one conversation happen in order; synthesized packets with no event of their own are spaced by 1 µs. */
-const STEP_US = 1n;
+const STEP_US = 1;
 
-function microseconds(at: number): bigint {
-  return BigInt(Math.round(at * 1000));
+function microseconds(at: number): number {
+  return Math.round(at * 1000);
 }
 
 /** A stable initial sequence number per conversation and side, so the same transcript gives the same capture. */
@@ -68,11 +68,11 @@ function tcpFlow(open: OpenEvent, events: readonly TapEvent[], options: FlowOpti
   let pendingComment: string | undefined;
   let clock = microseconds(open.at);
 
-  const emit = (from: Side, flags: number, at: bigint, payload?: Buffer, extra: { mss?: number; comment?: string } = {}): void => {
+  const emit = (from: Side, flags: number, at: number, payload?: Buffer, extra: { mss?: number; comment?: string } = {}): void => {
     const other: Side = from === 'client' ? 'server' : 'client';
     ipId += 1;
     clock = at > clock ? at : clock + STEP_US;
-    const comment = [extra.comment, pendingComment].filter(Boolean).join(' — ');
+    const comment = extra.comment && pendingComment ? `${extra.comment} — ${pendingComment}` : (extra.comment ?? pendingComment);
     pendingComment = undefined;
     frames.push({
       timestampUs: clock,

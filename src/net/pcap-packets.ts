@@ -3,6 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 /**
  * Synthesized Ethernet / IPv4 or IPv6 / TCP or UDP frames with correct lengths and checksums
  * (RFC 791, RFC 8200, RFC 9293, RFC 768), so Wireshark reads them as if captured on the wire.
+ * Each frame is one buffer written in place: a capture of thousands of conversations is built quickly.
  */
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -14,6 +15,7 @@ const ETHERTYPE_IPV6 = 0x86dd;
 const PROTO_TCP = 6;
 const PROTO_UDP = 17;
 const TTL = 64;
+const ETHERNET = 14;
 /** The MSS option on SYN and SYN-ACK: what a 1500-byte Ethernet link carries (data segments respect it). */
 export const MSS_IPV4 = 1460;
 export const MSS_IPV6 = 1440;
@@ -36,7 +38,20 @@ export interface TcpSegment extends Addressing {
   id: number;
 }
 
+/** Parsed addresses: a capture repeats the same few thousands of times. */
+const parsed = new Map<string, Buffer>();
+
 export function ipBytes(address: string): Buffer {
+  let bytes = parsed.get(address);
+  if (!bytes) {
+    if (parsed.size > 1024) parsed.clear();
+    bytes = parseIp(address);
+    parsed.set(address, bytes);
+  }
+  return bytes;
+}
+
+function parseIp(address: string): Buffer {
   if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
   if (!isIPv6(address)) throw new Error(`not an IP address: ${address}`);
   let text = address;
@@ -54,106 +69,99 @@ export function ipBytes(address: string): Buffer {
   return out;
 }
 
-/** A locally administered MAC address made from the host's IP, so each lab host has its own. */
-function macOf(ip: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([0x02, 0x00]), ip.subarray(ip.length - 4)]);
+/** The ones' complement sum of 16-bit words of buf[start, end) (RFC 1071), added to `sum`, not yet folded. */
+function wordSum(buf: Buffer, start: number, end: number, sum = 0): number {
+  let i = start;
+  for (; i + 1 < end; i += 2) sum += (buf[i]! << 8) | buf[i + 1]!;
+  if (i < end) sum += buf[i]! << 8;
+  return sum;
+}
+
+function fold(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return ~sum & 0xffff;
 }
 
 /** The Internet checksum (RFC 1071): ones' complement of the ones' complement sum of 16-bit words. */
 export function internetChecksum(...parts: Buffer[]): number {
-  let sum = 0;
-  let odd: number | undefined;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i += 1) {
-      const byte = part[i] as number;
-      if (odd === undefined) odd = byte;
-      else {
-        sum += (odd << 8) | byte;
-        odd = undefined;
-      }
-    }
-  }
-  if (odd !== undefined) sum += odd << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
+  const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return fold(wordSum(all, 0, all.length));
 }
 
-function pseudoHeader(src: Buffer, dst: Buffer, protocol: number, length: number): Buffer {
-  if (src.length === 4) {
-    const p = Buffer.alloc(12);
-    src.copy(p, 0);
-    dst.copy(p, 4);
-    p.writeUInt8(protocol, 9);
-    p.writeUInt16BE(length, 10);
-    return p;
-  }
-  const p = Buffer.alloc(40);
-  src.copy(p, 0);
-  dst.copy(p, 16);
-  p.writeUInt32BE(length, 32);
-  p.writeUInt8(protocol, 39);
-  return p;
+/** A locally administered MAC address made from the host's IP, so each lab host has its own. */
+function writeMac(frame: Buffer, at: number, ip: Buffer): void {
+  frame[at] = 0x02;
+  frame[at + 1] = 0x00;
+  ip.copy(frame, at + 2, ip.length - 4);
 }
 
-function ipFrame(a: Addressing, protocol: number, transport: Buffer, id: number): Buffer {
+/**
+ * Allocates the frame and writes Ethernet and IP headers for a transport segment of `length` bytes;
+ * returns the frame, where the segment starts, and the pseudo-header's partial sum for its checksum.
+ */
+function ipFrame(a: Addressing, protocol: number, length: number, id: number): { frame: Buffer; at: number; pseudo: number } {
   const src = ipBytes(a.src);
   const dst = ipBytes(a.dst);
-  const ethernet = Buffer.alloc(14);
-  macOf(dst).copy(ethernet, 0);
-  macOf(src).copy(ethernet, 6);
-  if (src.length === 4) {
-    ethernet.writeUInt16BE(ETHERTYPE_IPV4, 12);
-    const ip = Buffer.alloc(20);
-    ip.writeUInt8(0x45, 0);
-    ip.writeUInt16BE(20 + transport.length, 2);
-    ip.writeUInt16BE(id & 0xffff, 4);
-    ip.writeUInt16BE(0x4000, 6); // don't fragment
-    ip.writeUInt8(TTL, 8);
-    ip.writeUInt8(protocol, 9);
-    src.copy(ip, 12);
-    dst.copy(ip, 16);
-    ip.writeUInt16BE(internetChecksum(ip), 10);
-    return Buffer.concat([ethernet, ip, transport]);
+  const v4 = src.length === 4;
+  const ipLength = v4 ? 20 : 40;
+  const frame = Buffer.alloc(ETHERNET + ipLength + length);
+  writeMac(frame, 0, dst);
+  writeMac(frame, 6, src);
+  frame.writeUInt16BE(v4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, 12);
+  const ip = ETHERNET;
+  if (v4) {
+    frame[ip] = 0x45;
+    frame.writeUInt16BE(20 + length, ip + 2);
+    frame.writeUInt16BE(id & 0xffff, ip + 4);
+    frame.writeUInt16BE(0x4000, ip + 6); // don't fragment
+    frame[ip + 8] = TTL;
+    frame[ip + 9] = protocol;
+    src.copy(frame, ip + 12);
+    dst.copy(frame, ip + 16);
+    frame.writeUInt16BE(fold(wordSum(frame, ip, ip + 20)), ip + 10);
+  } else {
+    frame.writeUInt32BE(0x60000000, ip);
+    frame.writeUInt16BE(length, ip + 4);
+    frame[ip + 6] = protocol;
+    frame[ip + 7] = TTL;
+    src.copy(frame, ip + 8);
+    dst.copy(frame, ip + 24);
   }
-  ethernet.writeUInt16BE(ETHERTYPE_IPV6, 12);
-  const ip = Buffer.alloc(40);
-  ip.writeUInt32BE(0x60000000, 0);
-  ip.writeUInt16BE(transport.length, 4);
-  ip.writeUInt8(protocol, 6);
-  ip.writeUInt8(TTL, 7);
-  src.copy(ip, 8);
-  dst.copy(ip, 24);
-  return Buffer.concat([ethernet, ip, transport]);
+  // The pseudo-header (RFC 9293 §3.1, RFC 8200 §8.1): addresses, protocol, transport length.
+  const pseudo = wordSum(src, 0, src.length, wordSum(dst, 0, dst.length)) + protocol + (length & 0xffff) + Math.floor(length / 0x10000);
+  return { frame, at: ip + ipLength, pseudo };
 }
 
 export function tcpFrame(s: TcpSegment): Buffer {
-  const optionBytes = s.mss ? 4 : 0;
-  const header = Buffer.alloc(20 + optionBytes);
-  header.writeUInt16BE(s.srcPort, 0);
-  header.writeUInt16BE(s.dstPort, 2);
-  header.writeUInt32BE(s.seq >>> 0, 4);
-  header.writeUInt32BE(s.flags & TCP_ACK ? s.ack >>> 0 : 0, 8);
-  header.writeUInt8(((20 + optionBytes) / 4) << 4, 12);
-  header.writeUInt8(s.flags, 13);
-  header.writeUInt16BE(65535, 14);
+  const headerLength = s.mss ? 24 : 20;
+  const payload = s.payload;
+  const length = headerLength + (payload?.length ?? 0);
+  const { frame, at, pseudo } = ipFrame(s, PROTO_TCP, length, s.id);
+  frame.writeUInt16BE(s.srcPort, at);
+  frame.writeUInt16BE(s.dstPort, at + 2);
+  frame.writeUInt32BE(s.seq >>> 0, at + 4);
+  frame.writeUInt32BE(s.flags & TCP_ACK ? s.ack >>> 0 : 0, at + 8);
+  frame[at + 12] = (headerLength / 4) << 4;
+  frame[at + 13] = s.flags;
+  frame.writeUInt16BE(65535, at + 14);
   if (s.mss) {
-    header.writeUInt8(2, 20);
-    header.writeUInt8(4, 21);
-    header.writeUInt16BE(s.mss, 22);
+    frame[at + 20] = 2;
+    frame[at + 21] = 4;
+    frame.writeUInt16BE(s.mss, at + 22);
   }
-  const payload = s.payload ?? Buffer.alloc(0);
-  const segment = Buffer.concat([header, payload]);
-  segment.writeUInt16BE(internetChecksum(pseudoHeader(ipBytes(s.src), ipBytes(s.dst), PROTO_TCP, segment.length), segment), 16);
-  return ipFrame(s, PROTO_TCP, segment, s.id);
+  payload?.copy(frame, at + headerLength);
+  frame.writeUInt16BE(fold(wordSum(frame, at, at + length, pseudo)), at + 16);
+  return frame;
 }
 
 export function udpFrame(a: Addressing, payload: Buffer, id: number): Buffer {
-  const datagram = Buffer.alloc(8 + payload.length);
-  datagram.writeUInt16BE(a.srcPort, 0);
-  datagram.writeUInt16BE(a.dstPort, 2);
-  datagram.writeUInt16BE(datagram.length, 4);
-  payload.copy(datagram, 8);
-  const sum = internetChecksum(pseudoHeader(ipBytes(a.src), ipBytes(a.dst), PROTO_UDP, datagram.length), datagram);
-  datagram.writeUInt16BE(sum === 0 ? 0xffff : sum, 6); // 0 means "no checksum" (RFC 768)
-  return ipFrame(a, PROTO_UDP, datagram, id);
+  const length = 8 + payload.length;
+  const { frame, at, pseudo } = ipFrame(a, PROTO_UDP, length, id);
+  frame.writeUInt16BE(a.srcPort, at);
+  frame.writeUInt16BE(a.dstPort, at + 2);
+  frame.writeUInt16BE(length, at + 4);
+  payload.copy(frame, at + 8);
+  const sum = fold(wordSum(frame, at, at + length, pseudo));
+  frame.writeUInt16BE(sum === 0 ? 0xffff : sum, at + 6); // 0 means "no checksum" (RFC 768)
+  return frame;
 }

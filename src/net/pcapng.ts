@@ -16,8 +16,8 @@ const SHB_USERAPPL = 4;
 const IF_NAME = 2;
 
 export interface CaptureFrame {
-  /** Microseconds since the epoch. */
-  timestampUs: bigint;
+  /** Microseconds since the epoch (exact as a number until the year 2255). */
+  timestampUs: number;
   bytes: Buffer;
   comment?: string;
 }
@@ -71,14 +71,29 @@ export function interfaceDescription(name: string): Buffer {
 }
 
 export function enhancedPacket(frame: CaptureFrame): Buffer {
-  const fixed = Buffer.alloc(20);
-  fixed.writeUInt32LE(0, 0); // interface 0
-  fixed.writeUInt32LE(Number(frame.timestampUs >> 32n), 4);
-  fixed.writeUInt32LE(Number(frame.timestampUs & 0xffffffffn), 8);
-  fixed.writeUInt32LE(frame.bytes.length, 12);
-  fixed.writeUInt32LE(frame.bytes.length, 16);
-  const data = Buffer.concat([frame.bytes, Buffer.alloc(pad4(frame.bytes.length))]);
-  return block(ENHANCED_PACKET, Buffer.concat([fixed, data, options(frame.comment ? [[OPT_COMMENT, frame.comment]] : [])]));
+  // One buffer per block, written in place: type, length, interface, time, lengths, data, options, length.
+  const comment = frame.comment ? Buffer.from(frame.comment, 'utf8') : undefined;
+  const dataLength = frame.bytes.length + pad4(frame.bytes.length);
+  const optionsLength = comment ? 4 + comment.length + pad4(comment.length) + 4 : 0;
+  const total = 12 + 20 + dataLength + optionsLength;
+  const out = Buffer.alloc(total);
+  out.writeUInt32LE(ENHANCED_PACKET, 0);
+  out.writeUInt32LE(total, 4);
+  out.writeUInt32LE(0, 8); // interface 0
+  out.writeUInt32LE(Math.floor(frame.timestampUs / 2 ** 32), 12);
+  out.writeUInt32LE(frame.timestampUs % 2 ** 32, 16);
+  out.writeUInt32LE(frame.bytes.length, 20);
+  out.writeUInt32LE(frame.bytes.length, 24);
+  frame.bytes.copy(out, 28);
+  if (comment) {
+    const at = 28 + dataLength;
+    out.writeUInt16LE(OPT_COMMENT, at);
+    out.writeUInt16LE(comment.length, at + 2);
+    comment.copy(out, at + 4);
+    // opt_endofopt (code 0, length 0) is already zero.
+  }
+  out.writeUInt32LE(total, total - 4);
+  return out;
 }
 
 /** A whole capture file: the header blocks, then every frame in the order given. */
