@@ -40,7 +40,8 @@ Postfix instance; sends each the same messages over N connections for a fixed ti
 messages per second, latency of the final dot's 250, peak memory, and wirelab/Postfix.
 
   --duration SECONDS     measured time per server and size (default 10)
-  --warmup SECONDS       sent first, not measured (default 2)
+  --warmup SECONDS       sent first, not measured (default 2) …
+  --warmup-messages N    … and at least this many messages (default 2000: wirelab's JIT needs messages, not time)
   --connections N        concurrent SMTP connections (default 10)
   --sizes LIST           message sizes, e.g. 1k,100k or 2048 (default 1k,100k)
   --skip-postfix         measure wirelab only`;
@@ -48,6 +49,7 @@ messages per second, latency of the final dot's 250, peak memory, and wirelab/Po
 interface Options {
   durationMs: number;
   warmupMs: number;
+  warmupMessages: number;
   connections: number;
   sizes: number[];
   skipPostfix: boolean;
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     options: {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
+      'warmup-messages': { type: 'string', default: '2000' },
       connections: { type: 'string', default: '10' },
       sizes: { type: 'string', default: '1k,100k' },
       'skip-postfix': { type: 'boolean', default: false },
@@ -89,6 +92,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   return {
     durationMs: number('duration', values.duration, 1, 3600) * 1000,
     warmupMs: number('warmup', values.warmup, 0, 600) * 1000,
+    warmupMessages: Math.round(number('warmup-messages', values['warmup-messages'], 0, 1_000_000)),
     connections: Math.round(number('connections', values.connections, 1, 200)),
     sizes,
     skipPostfix: values['skip-postfix'],
@@ -104,6 +108,7 @@ async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, 
       port: target.port,
       connections: options.connections,
       warmupMs: options.warmupMs,
+      warmupMessages: options.warmupMessages,
       durationMs: options.durationMs,
       message,
       from: BENCH_SENDER,
@@ -194,7 +199,8 @@ async function main(argv: string[]): Promise<number> {
   print(`SMTP acceptance bench, ${new Date().toISOString()}`);
   print(
     `  ${options.connections} connections, messages back to back (EHLO once; MAIL, RCPT, DATA pipelined; then the message), ` +
-      `${options.warmupMs / 1000} s warm-up, ${options.durationMs / 1000} s measured, one recipient, Maildir delivery with fsync`,
+      `warm-up of at least ${options.warmupMs / 1000} s and ${formatCount(options.warmupMessages)} messages, ${options.durationMs / 1000} s measured, ` +
+      'one recipient, Maildir delivery with fsync',
   );
   print(`  node ${process.version}; Postfix: ${postfix.available ? await postfixVersion() : postfix.why}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -206,7 +212,8 @@ async function main(argv: string[]): Promise<number> {
     for (const server of servers) {
       if (interrupted.signal.aborted) break;
       const m = await measure(server.start, message, options, interrupted.signal);
-      print(`  ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s)`);
+      const warmup = `after ${formatCount(m.load.warmup.messages)} in ${(m.load.warmup.ms / 1000).toFixed(1)} s of warm-up`;
+      print(`  ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s, ${warmup})`);
       results.push(m);
     }
   }
