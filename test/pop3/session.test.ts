@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
+import { pop3Definition, pop3sDefinition } from '../../src/mail/pop3/index.js';
 import { deliverToMaildir } from '../../src/mail/store/index.js';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
 import { maildirMessages, waitForMessages } from '../helpers/maildir.js';
@@ -212,6 +213,16 @@ describe('POP3 sessions', () => {
     assert.equal(await client.line(), '-ERR Too many bad commands.');
     assert.equal(await client.line(), '(closed)');
     client.close();
+  });
+
+  it("the probe behind `wirelab test` (the seed's telnet check): greeting, CAPA, QUIT, on 110 and 995", async () => {
+    const target = (name: string) => ({ ...lab.endpoint(name), hostName: 'st.um' });
+    const plain = await pop3Definition.probe(target('pop3'));
+    assert.deepEqual([plain.ok, plain.detail], [true, '+OK Logging out']);
+    const secure = await pop3sDefinition.probe(target('pop3s'));
+    assert.deepEqual([secure.ok, secure.detail], [true, '+OK Logging out']);
+    const closed = await pop3Definition.probe({ address: '127.0.0.1', port: lab.endpoint('smtp').port, hostName: 'st.um' });
+    assert.equal(closed.ok, false, 'an SMTP banner is not a POP3 greeting');
   });
 
   it('POP3S: TLS from the first byte, with the lab CA', async () => {
