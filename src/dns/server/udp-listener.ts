@@ -40,7 +40,13 @@ export class UdpListener {
   }
 
   bind(port: number): Promise<number> {
-    const socket = createSocket({ type: isIPv6(this.ctx.host.address) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const socket = createSocket({
+      type: isIPv6(this.ctx.host.address) ? 'udp6' : 'udp4',
+      recvBufferSize: 4 * 1024 * 1024,
+      // Replies go to the address a query came from, always an IP: skip dgram's DNS lookup (and its
+      // deferral to the next tick) on every send.
+      lookup: (address, _options, callback) => callback(null, address, isIPv6(address) ? 6 : 4),
+    });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ address: this.ctx.host.address, port, exclusive: true }, () => {
