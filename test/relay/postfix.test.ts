@@ -21,7 +21,7 @@ mail  IN A   ${POSTFIX_ADDRESS}
 `;
 
 describe('interop with Postfix as the remote domain pf.test (on its own address, port 25)', async () => {
-  const unavailable = (await postfixUnavailable(POSTFIX_ADDRESS)) ?? (hasCommand('openssl') ? undefined : 'openssl not installed');
+  const unavailable = (await postfixUnavailable(POSTFIX_ADDRESS, 25)) ?? (hasCommand('openssl') ? undefined : 'openssl not installed');
   let dir: string;
   let lab: TestLab;
   let postfix: PostfixInstance;
@@ -37,7 +37,13 @@ describe('interop with Postfix as the remote domain pf.test (on its own address,
     const made = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=mail.pf.test']);
     assert.equal(made.code, 0, made.stderr);
     const smtp = lab.endpoint('smtp');
-    postfix = await startPostfix({ address: POSTFIX_ADDRESS, domain: 'pf.test', transports: { 'st.um': `smtp:[${smtp.address}]:${smtp.port}` }, tls: { cert, key } });
+    postfix = await startPostfix({
+      listen: { address: POSTFIX_ADDRESS, port: 25 },
+      domain: 'pf.test',
+      // Postfix finds st.um without DNS: its transport_maps names the lab's SMTP service.
+      settings: { transport_maps: `inline:{ st.um=smtp:[${smtp.address}]:${smtp.port} }` },
+      tls: { cert, key },
+    });
   });
   after(async () => {
     await postfix?.stop();
