@@ -1,5 +1,8 @@
 import { FrameReader } from '../dns/wire/tcp-frames.js';
-import { decodeMessage } from '../dns/wire/message.js';
+import { decodeMessage, type DnsMessage } from '../dns/wire/message.js';
+import { rcodeName } from '../dns/rcodes.js';
+import { opcodeName, typeName } from '../dns/wire/constants.js';
+import { recordBrief } from '../dns/zone/rr-text.js';
 import type { Conversation } from '../net/transcripts.js';
 import type { DataEvent, TapEvent } from '../net/tap.js';
 import type { ConversationSteps, Side, Step, StepLine, TranscriptView } from './api-types.js';
@@ -69,8 +72,8 @@ function stepOf(event: TapEvent, index: number, ctx: StepContext): Step {
 function dataStep(event: DataEvent, index: number, ctx: StepContext): Step {
   const size = event.bytes.length + (event.omitted ?? 0);
   const base = { index, at: event.at, kind: 'data' as const, from: event.from, size, ...(event.redacted !== undefined ? { secret: true } : {}) };
-  const texts = ctx.binary ? ctx.binary.render(event) : textLines(event, ctx.view);
-  const lines = explainLines(texts, event.from, ctx.reader);
+  const rendered = ctx.binary ? ctx.binary.render(event) : { lines: textLines(event, ctx.view) };
+  const lines = explainLines(rendered.lines, event.from, ctx.reader);
   if (ctx.encrypted) {
     return { index, at: event.at, kind: 'data', from: event.from, size, label: 'TLS records', encrypted: true, lines: [{ text: `TLS application data: ${size} bytes, encrypted — nothing readable on the wire` }] };
   }
@@ -81,7 +84,7 @@ function dataStep(event: DataEvent, index: number, ctx: StepContext): Step {
     }
   }
   if (event.omitted) lines.push({ text: `… ${event.omitted} more bytes crossed the wire but were not kept (the tap's per-conversation limit)` });
-  return { ...base, label: labelOf(lines, size), lines };
+  return { ...base, label: rendered.label ?? labelOf(lines, size), lines };
 }
 
 function textLines(event: DataEvent, view: TranscriptView): string[] {
@@ -136,15 +139,31 @@ class DnsRenderer {
 
   constructor(private readonly transport: 'tcp' | 'udp') {}
 
-  render(event: DataEvent): string[] {
+  /** The dig lines, and an arrow label like `query st.um MX` or `NOERROR: MX 10 mail.st.um, MX 20 mail2.st.um`. */
+  render(event: DataEvent): { lines: string[]; label?: string } {
     const messages = this.transport === 'udp' ? [event.bytes] : this.frames[event.from].push(event.bytes);
-    if (messages.length === 0) return [`<${event.bytes.length} bytes of a DNS message still arriving>`];
-    return messages.flatMap((bytes, i) => {
+    if (messages.length === 0) return { lines: [`<${event.bytes.length} bytes of a DNS message still arriving>`] };
+    const lines: string[] = [];
+    const labels: string[] = [];
+    for (const bytes of messages) {
+      if (lines.length > 0) lines.push('');
       try {
-        return [...(i > 0 ? [''] : []), ...digLines(decodeMessage(bytes))];
+        const message = decodeMessage(bytes);
+        lines.push(...digLines(message));
+        labels.push(briefOf(message));
       } catch (err) {
-        return [`<${bytes.length} bytes, not a valid DNS message: ${(err as Error).message}>`];
+        lines.push(`<${bytes.length} bytes, not a valid DNS message: ${(err as Error).message}>`);
       }
-    });
+    }
+    return labels.length > 0 ? { lines, label: labels.join(' · ') } : { lines };
   }
+}
+
+function briefOf(message: DnsMessage): string {
+  const question = message.questions[0];
+  const asked = question ? `${question.name || '.'} ${typeName(question.type)}` : '';
+  if (!message.qr) return `${opcodeName(message.opcode) === 'QUERY' ? 'query' : opcodeName(message.opcode)} ${asked}`.trim();
+  const answers = message.answers.slice(0, 3).map(recordBrief).join(', ');
+  const more = message.answers.length > 3 ? ` +${message.answers.length - 3}` : '';
+  return `${rcodeName(message.rcode)}${answers ? `: ${answers}${more}` : ` (${asked})`}`;
 }

@@ -82,7 +82,7 @@ export class ConversationView {
       this.view === 'eavesdropper' ? h('strong', { class: 'eavesdrop-note' }, ' · eavesdropper view: secrets as they crossed the wire, nothing readable after the TLS handshake') : '',
     );
     const transcript = h('ol', { class: 'transcript', 'aria-label': 'Transcript' }, ...data.steps.map((step, i) => this.transcriptItem(step, data.steps[i - 1])));
-    const diagram = sequenceDiagram(data.steps, s.client, s.server, (index) => this.select(index, 'diagram'));
+    const diagram = sequenceDiagram(data.steps, s, (index) => this.select(index, 'diagram'));
     this.body.replaceChildren(facts, h('div', { class: 'split' }, h('div', { class: 'pane transcript-pane' }, transcript), h('div', { class: 'pane diagram-pane' }, diagram)));
     if (this.selected !== undefined) this.select(this.selected, 'none');
   }

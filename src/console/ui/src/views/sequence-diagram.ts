@@ -13,7 +13,8 @@ const TOP = 46;
  * state changes as notes. Each step is a focusable group carrying its index, so a click (or Enter)
  * on it selects the matching transcript line.
  */
-export function sequenceDiagram(steps: Step[], client: string, server: string, onSelect: (index: number) => void): SVGSVGElement {
+export function sequenceDiagram(steps: Step[], ends: { client: string; server: string; transport: string }, onSelect: (index: number) => void): SVGSVGElement {
+  const { client, server } = ends;
   const rows = steps.length;
   const height = TOP + rows * ROW + 30;
   const root = svg('svg', { class: 'diagram', viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'group', 'aria-label': 'Message sequence diagram' });
@@ -30,7 +31,7 @@ export function sequenceDiagram(steps: Step[], client: string, server: string, o
   steps.forEach((step, row) => {
     const y = TOP + row * ROW + ROW / 2;
     if (step.kind === 'tls') encryptedFrom = y - ROW / 2;
-    root.append(stepShape(step, y, onSelect));
+    root.append(stepShape(step, y, ends.transport === 'udp', onSelect));
   });
   if (encryptedFrom !== undefined) {
     root.insertBefore(svg('rect', { x: CLIENT_X - 30, y: encryptedFrom, width: SERVER_X - CLIENT_X + 60, height: height - encryptedFrom - 10, class: 'tls-band' }), root.children[1] ?? null);
@@ -42,7 +43,7 @@ function marker(id: string, color: string): SVGMarkerElement {
   return svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: color }));
 }
 
-function stepShape(step: Step, y: number, onSelect: (index: number) => void): SVGGElement {
+function stepShape(step: Step, y: number, udp: boolean, onSelect: (index: number) => void): SVGGElement {
   const kindClass = step.kind === 'data' ? `arrow from-${step.from ?? 'client'}${step.encrypted ? ' encrypted' : ''}${step.secret ? ' secret' : ''}` : step.kind;
   const group = svg('g', {
     class: `step ${kindClass}`,
@@ -76,8 +77,8 @@ function stepShape(step: Step, y: number, onSelect: (index: number) => void): SV
       // Three thin arrows: SYN, SYN-ACK, ACK — or FIN, FIN, ACK.
       const names = step.kind === 'open' ? ['SYN', 'SYN-ACK', 'ACK'] : ['FIN', 'FIN', 'ACK'];
       const directions = step.kind === 'open' ? [1, -1, 1] : [-1, 1, -1];
-      const udp = step.label.startsWith('UDP');
       if (udp) {
+        // UDP has no connection: the exchange just begins and ends.
         group.append(svg('text', { x: (CLIENT_X + SERVER_X) / 2, y: y + 4, 'text-anchor': 'middle', class: 'label minor' }, step.label));
         break;
       }
