@@ -4,7 +4,7 @@ import { ConsoleService } from './server.js';
 
 export const consoleDefinition: ServiceDefinition = {
   kind: 'console',
-  summary: 'Console: the live wire tap and the lab\'s JSON API (what `wirelab trace` reads)',
+  summary: 'Console: the web app (every conversation live, explained) and the lab\'s JSON API (what `wirelab trace` reads)',
   standardPort: 8025,
   transport: 'tcp',
   create: (ctx) => new ConsoleService(ctx),

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ListenEndpoint, Service, ServiceContext, ServiceState, ServiceStatus } from '../lab/service.js';
+import { WirelabError } from '../lab/errors.js';
+import { isLoopback } from '../net/cidr.js';
 import { listenError } from '../net/listen-error.js';
 import { HttpProblem, sendJson, type RouteDefinition } from './http-json.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -33,6 +35,14 @@ export class ConsoleService implements Service {
   }
 
   async start(): Promise<void> {
+    if (!isLoopback(this.ctx.host.address)) {
+      // The console shows everyone's mail and, in the eavesdropper view, passwords: it has no login of its own.
+      this.state = 'failed';
+      throw new WirelabError(
+        'CONFIG_INVALID',
+        `services.${this.name}: the console has no login and shows every mailbox and password; run it on a loopback host, not ${this.ctx.host.address}`,
+      );
+    }
     this.state = 'starting';
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (socket) => {

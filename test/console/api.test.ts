@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import type { ConversationPage, ConversationSteps, DnsAnswer, MailboxInfo, MessageDetail, ZoneListing } from '../../src/console/api-types.js';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
@@ -175,4 +176,22 @@ test('the web app is served from the package, assets cached, unknown pages 404',
   assert.equal(asset.status, 200);
   assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
   assert.equal((await fetch(`${base}/assets/nope.js`)).status, 404);
+});
+
+test('the console refuses to run on a host beyond loopback: it has no login', async (t) => {
+  // One of this machine's own non-loopback addresses: the check comes before listening, nothing is sent anywhere.
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  if (!own) return t.skip('this machine has no non-loopback address');
+  await assert.rejects(
+    startTestLab({
+      edit: (config) => {
+        config.hosts = [...(config.hosts ?? []), { name: 'outside.st.um', address: own }];
+        config.users = [{ address: 'user1@st.um', password: 'not the demo one' }];
+        config.services = { console: { host: 'outside.st.um' } };
+      },
+    }),
+    new RegExp(`services\\.console: the console has no login and shows every mailbox and password; run it on a loopback host, not ${own.replace(/\./g, '\\.')}`),
+  );
 });
