@@ -1,4 +1,4 @@
-import type { Flag, SystemFlag } from './types.js';
+import type { SystemFlag } from './types.js';
 
 /** Maildir info letters for the IMAP system flags (cr.yp.to/proto/maildir.html; Dovecot's mapping). */
 const LETTER_OF: Readonly<Record<SystemFlag, string>> = {
@@ -25,9 +25,4 @@ export function letterOf(flag: SystemFlag): string {
 export function asSystemFlag(flag: string): SystemFlag | undefined {
   const lower = flag.toLowerCase();
   return SYSTEM_FLAGS.find((f) => f.toLowerCase() === lower);
-}
-
-/** Whether a flag names the same thing as another: system flags and keywords both compare case-insensitively (RFC 3501 §2.3.2). */
-export function sameFlag(a: Flag, b: Flag): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

@@ -15,8 +15,8 @@ import { UidListFile } from './uidlist-file.js';
 import { allocateUidValidity } from './uidvalidity.js';
 import type { Flag, FlagOperation } from './types.js';
 
-export const UIDLIST_FILE = 'dovecot-uidlist';
-export const KEYWORDS_FILE = 'dovecot-keywords';
+const UIDLIST_FILE = 'dovecot-uidlist';
+const KEYWORDS_FILE = 'dovecot-keywords';
 
 /** One message as the folder knows it. Flags and file name change; everything else is fixed. */
 export interface StoredMessage {

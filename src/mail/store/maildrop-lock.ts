@@ -4,7 +4,7 @@ import { MailStoreError } from './errors.js';
 import { isProcessAlive } from './process-alive.js';
 import type { MaildropLock } from './types.js';
 
-export const MAILDROP_LOCK_FILE = 'wirelab-pop3.lock';
+const MAILDROP_LOCK_FILE = 'wirelab-pop3.lock';
 
 /** Maildrops locked by this process: the file alone cannot tell two sessions of one process apart. */
 const held = new Set<string>();

@@ -4,7 +4,7 @@ import { replaceDurably } from '../../lab/durable.js';
 import { Mutex } from './mutex.js';
 
 /** Dovecot keeps the last UIDVALIDITY it gave out in the Maildir root, in hex (mailbox-uidvalidity.c). */
-export const UIDVALIDITY_FILE = 'dovecot-uidvalidity';
+const UIDVALIDITY_FILE = 'dovecot-uidvalidity';
 
 const mutexes = new Map<string, Mutex>();
 
