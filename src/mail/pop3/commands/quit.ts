@@ -18,7 +18,10 @@ export const quit: Pop3Command<undefined> = {
     session.setState({ name: 'UPDATE', user, maildrop });
     const deleting = maildrop.hasDeletions;
     // The reply comes only once the removals are durable: +OK means the messages are gone.
-    if (!(await maildrop.commit())) session.reply('notRemoved');
-    else session.reply(deleting ? 'byeDeleted' : 'bye');
+    const committed = await maildrop.commit().catch((err: unknown) => {
+      session.tap.note('error', `UPDATE failed: ${(err as Error).message}`);
+      return false;
+    });
+    session.reply(!committed ? 'notRemoved' : deleting ? 'byeDeleted' : 'bye');
   },
 };
