@@ -1,36 +1,12 @@
-import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import type { ProbeResult, ProbeTarget } from '../../lab/service.js';
+import { probeLineDialogue, type ProbeStep } from '../../net/line-probe.js';
 
-/** Connects, waits for the "* OK" greeting, says LOGOUT and waits for its OK: the seed's telnet check, automated. */
+const STEPS: ProbeStep[] = [
+  { name: 'greeting', ends: () => true, ok: (l) => l.startsWith('* OK') },
+  { name: 'LOGOUT', send: 'p1 LOGOUT', ends: (l) => l.startsWith('p1 '), ok: (l) => l.startsWith('p1 OK') },
+];
+
+/** Waits for the "* OK" greeting, says LOGOUT and waits for its OK. */
 export function probeImap(target: ProbeTarget, implicitTls = false): Promise<ProbeResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    let buffer = '';
-    let step: 'greeting' | 'logout' = 'greeting';
-    const socket: Socket = implicitTls
-      ? tlsConnect({ host: target.address, port: target.port, servername: target.hostName, rejectUnauthorized: false })
-      : connect({ host: target.address, port: target.port });
-    const finish = (ok: boolean, detail: string): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ ok, ms: Math.round(performance.now() - started), detail });
-    };
-    const timer = setTimeout(() => finish(false, `no answer within 5 s (${step})`), 5000);
-    socket.on('error', (err) => finish(false, err.message));
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      const lines = buffer.split('\r\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (step === 'greeting') {
-          if (!line.startsWith('* OK')) return finish(false, `greeting: ${line}`);
-          step = 'logout';
-          socket.write('p1 LOGOUT\r\n');
-        } else if (line.startsWith('p1 ')) {
-          return finish(line.startsWith('p1 OK'), line);
-        }
-      }
-    });
-  });
+  return probeLineDialogue(target, STEPS, implicitTls);
 }
