@@ -124,9 +124,13 @@ function labelOf(lines: StepLine[], size: number): string {
   return lines.length > 1 ? `${shown} (+${lines.length - 1} lines)` : shown;
 }
 
-/** A base64 secret as an eavesdropper decodes it; NUL bytes shown as \0 (AUTH PLAIN: `\0user\0password`). */
+/**
+ * A SASL secret as an eavesdropper decodes it: the initial response of AUTH/AUTHENTICATE, or a lone
+ * base64 line answering a challenge; NUL bytes shown as \0 (PLAIN: `\0user\0password`). Clear-text
+ * secrets (POP3 PASS, IMAP LOGIN) need no decoding.
+ */
 export function decodeSecret(line: string): string | undefined {
-  const token = line.trim().split(/\s+/).pop() ?? '';
+  const token = /^(?:\S+\s+)?(?:AUTH|AUTHENTICATE)\s+\S+\s+(\S+)$/i.exec(line.trim())?.[1] ?? /^(\S+)$/.exec(line.trim())?.[1] ?? '';
   if (token.length < 4 || token.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return undefined;
   const text = Buffer.from(token, 'base64').toString('utf8');
   if (!/^[\x00\x20-\x7e\u00a0-\uffff]+$/.test(text) || text.includes('\uFFFD')) return undefined;
