@@ -1,7 +1,7 @@
 import { bad } from '../errors.js';
 import { defineCommand } from '../command.js';
 import type { Token } from '../protocol/tokens.js';
-import { AUTHENTICATED } from './states.js';
+
 
 function parseEnable(tokens: Token[]): string[] {
   if (tokens.length === 0) throw bad('ENABLE needs at least one capability name');
@@ -13,7 +13,8 @@ function parseEnable(tokens: Token[]): string[] {
 
 export const enable = defineCommand({
   name: 'ENABLE',
-  states: AUTHENTICATED,
+  // Only before a mailbox is selected (RFC 5161 §3.1).
+  states: ['authenticated'],
   syntax: 'ENABLE capability…',
   summary: 'Turns on extensions that change how the server answers; the ENABLED reply lists those it turned on.',
   rfc: 'RFC 5161',
