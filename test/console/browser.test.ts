@@ -122,6 +122,21 @@ test('the console shows swaks, curl imap:// and dig conversations live, explaine
     assert.match((await page.textContent('.explanation')) ?? '', /NOERROR/);
     await screenshot(page, 'console-dns-conversation');
 
+    // POP3 too: curl logs in with AUTH PLAIN in clear, and the eavesdropper decodes it.
+    const pop3 = lab.endpoint('pop3');
+    const popped = await run('curl', ['-s', '--max-time', '20', `pop3://${pop3.address}:${pop3.port}/1`, '-u', 'user2@st.um:password']);
+    assert.equal(popped.code, 0, popped.stderr);
+    const popId = await newestConversation(base, 'pop3');
+    await page.waitForSelector(`#conv-${popId}`, WAIT);
+    await page.click(`#conv-${popId}`);
+    await page.waitForSelector('.diagram .step.arrow', WAIT);
+    await page.locator('.transcript .t-client', { hasText: /^.*RETR 1$/ }).first().click();
+    assert.match((await page.textContent('.explanation')) ?? '', /RFC 1939/);
+    await page.check('#eavesdropper');
+    await page.waitForSelector('mark.decoded', WAIT);
+    assert.match((await page.textContent('mark.decoded')) ?? '', /user2@st\.um\\0password/);
+    await screenshot(page, 'console-pop3-eavesdropper');
+
     // Mailboxes: the message, its headers explained, its path linked to the SMTP conversation.
     await page.click('nav a[data-section=mailboxes]');
     await page.locator('.users > li', { hasText: 'user2@st.um' }).locator('button.link', { hasText: 'INBOX' }).click();
