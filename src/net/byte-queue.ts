@@ -20,6 +20,12 @@ export class ByteQueue {
     this.total = 0;
   }
 
+  /** The bytes at the head of the queue that lie in one piece of memory (the rest of the first chunk), left in the queue. */
+  peekContiguous(): Buffer {
+    const first = this.chunks[0];
+    return first ? first.subarray(this.head) : Buffer.alloc(0);
+  }
+
   /** Position of the first `byte` (counted from the start of the queue), or -1. */
   indexOf(byte: number, from = 0): number {
     let base = 0;

@@ -35,6 +35,17 @@ export interface LineConnectionOptions {
   shutdown?: AbortSignal;
 }
 
+/** How many bytes at the start of `bytes` are whole data-block lines needing no change: CRLF-ended, not starting with a dot. */
+function plainLines(bytes: Buffer): number {
+  let end = 0;
+  while (end < bytes.length && bytes[end] !== DOT) {
+    const lf = bytes.indexOf(LF, end);
+    if (lf <= end || bytes[lf - 1] !== CR) break;
+    end = lf + 1;
+  }
+  return end;
+}
+
 /**
  * The shared line-protocol engine: CRLF command lines with a length limit, pipelining (lines are read
  * one at a time from what arrived), dot-stuffed data blocks, exact-length reads for literals,
@@ -135,7 +146,9 @@ export class LineConnection {
     /** No line was un-stuffed or had its line end repaired: the message is the wire bytes without the final dot. */
     let unchanged = true;
     for (;;) {
-      const lf = this.queue.indexOf(LF);
+      // Lines that need no change are taken as one piece (a 100 KB message is a few pieces, not 1,300 lines).
+      const plain = plainLines(this.queue.peekContiguous());
+      const lf = plain > 0 ? plain - 1 : this.queue.indexOf(LF);
       if (lf === -1) {
         if (this.ended) {
           this.tapBlock(tapped, tappedBytes, seenBytes);

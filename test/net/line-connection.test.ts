@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { LineConnection } from '../../src/net/line-connection.js';
 import { TapConversation } from '../../src/net/tap.js';
 
@@ -80,5 +82,76 @@ describe('LineConnection writes', () => {
       conn.destroy();
       server.close();
     }
+  });
+});
+
+/** RFC 5321 §4.5.2 as the engine applies it, line by line: the reference the engine's fast path must match. */
+function unstuff(wire: Buffer): { data: Buffer; consumed: number } | undefined {
+  const out: Buffer[] = [];
+  let start = 0;
+  let previousEndedInCrlf = true;
+  for (;;) {
+    const lf = wire.indexOf(0x0a, start);
+    if (lf === -1) return undefined;
+    const raw = wire.subarray(start, lf + 1);
+    start = lf + 1;
+    const crlf = raw.length >= 2 && raw[raw.length - 2] === 0x0d;
+    if (crlf && previousEndedInCrlf && raw.toString() === '.\r\n') return { data: Buffer.concat(out), consumed: start };
+    previousEndedInCrlf = crlf;
+    let line = raw[0] === 0x2e ? raw.subarray(1) : raw;
+    if (!crlf) line = Buffer.concat([line.subarray(0, line.length - 1), Buffer.from('\r\n')]);
+    out.push(line);
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A LineConnection over a stand-in socket, so each `emit('data')` is exactly one read, cut where the test says. */
+function overFakeSocket(): { socket: EventEmitter; conn: LineConnection } {
+  const socket = Object.assign(new EventEmitter(), { setTimeout: () => undefined, pause: () => undefined, resume: () => undefined });
+  const tap = new TapConversation({
+    service: 'test',
+    kind: 'test',
+    host: 'st.um',
+    transport: 'tcp',
+    client: { address: '127.0.0.1', port: 0 },
+    server: { address: '127.0.0.1', port: 0 },
+  });
+  return { socket, conn: new LineConnection(socket as unknown as Socket, { maxLineBytes: 1000, idleTimeoutMs: 10_000, tap }) };
+}
+
+describe('LineConnection data blocks', () => {
+  it('un-stuffs any block, however it is cut into reads, exactly as line-by-line reading would', async () => {
+    // Dots, bare CR and LF, CRLF and letters; a piece may end the block early, as a smuggling attempt would.
+    const piece = fc.constantFrom('a', 'b', '.', '\r', '\n', '\r\n', '\r\n.', '\r\n.\r\n', '\n.\r\n', '..');
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), async (pieces, cuts) => {
+        const wire = Buffer.from(`${pieces.join('')}\r\n.\r\nNEXT\r\n`);
+        const expected = unstuff(wire)!;
+        const { socket, conn } = overFakeSocket();
+        const reading = conn.readDotBlock(1_000_000);
+        for (let offset = 0, i = 0; offset < wire.length; i++) {
+          const size = cuts[i % cuts.length]!;
+          socket.emit('data', wire.subarray(offset, offset + size));
+          offset += size;
+          await Promise.resolve();
+        }
+        const block = await within(reading, 5000);
+        assert.deepEqual(block.kind === 'block' ? block.data : block, expected.data);
+        // What follows the block's end is left for the next commands, line by line.
+        const rest = wire.subarray(expected.consumed).toString().split('\n').map((l) => l.replace(/\r$/, ''));
+        for (const want of rest.slice(0, rest.indexOf('NEXT') + 1)) {
+          const line = await within(conn.readLine(), 5000);
+          assert.equal(line.kind === 'line' ? line.text : line.kind, want);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
