@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { ListenEndpoint, Service, ServiceContext, ServiceState, ServiceStatus } from '../lab/service.js';
 import { WirelabError } from '../lab/errors.js';
 import { isLoopback } from '../net/cidr.js';
-import { listenError } from '../net/listen-error.js';
+import { listenTcp } from '../net/listen-error.js';
 import { HttpProblem, sendJson, type RouteDefinition } from './http-json.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { dnsRoutes } from './routes/dns.js';
@@ -50,15 +50,11 @@ export class ConsoleService implements Service {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, this.ctx, 'tcp')));
-      server.listen({ host: this.ctx.host.address, port: this.ctx.port, exclusive: true }, () => resolve());
-    }).catch((err: unknown) => {
+    const port = await listenTcp(server, this.ctx).catch((err: unknown) => {
       this.state = 'failed';
       throw err;
     });
-    const address = server.address();
-    this.endpoint = { address: this.ctx.host.address, port: typeof address === 'object' && address ? address.port : this.ctx.port, transport: 'tcp' };
+    this.endpoint = { address: this.ctx.host.address, port, transport: 'tcp' };
     this.server = server;
     this.state = 'running';
     this.startedAt = Date.now();

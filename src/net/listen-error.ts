@@ -1,3 +1,4 @@
+import type { Server } from 'node:net';
 import type { ServiceContext } from '../lab/service.js';
 import { WirelabError } from '../lab/errors.js';
 
@@ -20,4 +21,14 @@ export function listenError(err: NodeJS.ErrnoException, ctx: ServiceContext, tra
     default:
       return err;
   }
+}
+
+/** Binds a TCP server to the service's host address and port; resolves with the port bound (the OS picks one for port 0). */
+export async function listenTcp(server: Server, ctx: ServiceContext): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, ctx, 'tcp')));
+    server.listen({ host: ctx.host.address, port: ctx.port, exclusive: true }, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : ctx.port;
 }

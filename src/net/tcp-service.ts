@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { ListenEndpoint, Service, ServiceContext, ServiceStatus, ServiceState } from '../lab/service.js';
-import { listenError } from './listen-error.js';
+import { listenTcp } from './listen-error.js';
 import { TapConversation } from './tap.js';
 
 /** What a protocol does with one accepted connection; resolves when the conversation is over. */
@@ -44,17 +44,12 @@ export class TcpService implements Service {
     this.state = 'starting';
     const server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
     server.maxConnections = this.options.maxConnections ?? 500;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(listenError(err as NodeJS.ErrnoException, this.ctx, 'tcp')));
-      server.listen({ host: this.ctx.host.address, port: this.ctx.port, exclusive: true }, () => resolve());
-    }).catch((err: unknown) => {
+    const port = await listenTcp(server, this.ctx).catch((err: unknown) => {
       this.state = 'failed';
       throw err;
     });
     server.on('error', (err) => this.ctx.log.error(`listener error: ${err.message}`));
     this.server = server;
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : this.ctx.port;
     this.endpoint = { address: this.ctx.host.address, port, transport: 'tcp', ...(this.options.tls ? { tls: this.options.tls } : {}) };
     this.state = 'running';
     this.startedAt = Date.now();
