@@ -6,8 +6,11 @@ import { hasCommand, run } from '../helpers/run.js';
 const IMAP = '/usr/lib/dovecot/imap';
 const POP3 = '/usr/lib/dovecot/pop3';
 
-export async function dovecotAvailable(): Promise<boolean> {
-  return hasCommand('dovecot') && (await stat(IMAP).then(() => true, () => false));
+/** Whether Dovecot and the binaries a test needs (dovecot-imapd, dovecot-pop3d) are installed. */
+export async function dovecotAvailable(binaries: readonly ('imap' | 'pop3')[]): Promise<boolean> {
+  const paths = binaries.map((b) => (b === 'imap' ? IMAP : POP3));
+  const present = await Promise.all(paths.map((p) => stat(p).then(() => true, () => false)));
+  return hasCommand('dovecot') && present.every(Boolean);
 }
 
 /**

@@ -77,7 +77,7 @@ describe('interop: mutt', () => {
 
 describe('interop: Dovecot', () => {
   it('Dovecot reads what wirelab wrote: same UIDs, UIDVALIDITY, flags, keywords, sizes, bodies, folders, subscriptions', async (t) => {
-    if (!(await dovecotAvailable())) return t.skip('Dovecot not installed (apt-get install dovecot-core dovecot-imapd)');
+    if (!(await dovecotAvailable(['imap']))) return t.skip('Dovecot not installed (apt-get install dovecot-core dovecot-imapd)');
     await withDir(async (dir) => {
       const root = join(dir, 'Maildir');
       const mailbox = await wirelabMaildir(root);
@@ -110,7 +110,7 @@ describe('interop: Dovecot', () => {
   });
 
   it('wirelab serves what Dovecot wrote: its UIDs, flags and keywords, CRLF bodies, and the same POP3 UIDLs', async (t) => {
-    if (!(await dovecotAvailable())) return t.skip('Dovecot not installed (apt-get install dovecot-core dovecot-imapd dovecot-pop3d)');
+    if (!(await dovecotAvailable(['imap', 'pop3']))) return t.skip('Dovecot not installed (apt-get install dovecot-core dovecot-imapd dovecot-pop3d)');
     const lab = await startTestLab();
     try {
       const dir = join(lab.dataDir.root, 'dovecot');
