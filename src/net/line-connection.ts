@@ -70,11 +70,28 @@ export class LineConnection {
     if (!this.waitingInBlock) this.signal();
   };
 
+  /**
+   * TLS from the first byte (SMTPS, POP3S, IMAPS): resolves true once the handshake is done and recorded
+   * on the tap, false if it failed; true at once for a clear connection. Greet only after it.
+   */
+  readonly handshake: Promise<boolean>;
+
   constructor(
     socket: Socket,
     private readonly options: LineConnectionOptions,
   ) {
     this.socket = socket;
+    this.handshake =
+      socket instanceof TLSSocket
+        ? new Promise<boolean>((resolve) => {
+            socket.once('secure', () => {
+              this.tapTls(socket);
+              resolve(true);
+            });
+            socket.once('error', () => resolve(false));
+            socket.once('close', () => resolve(false));
+          })
+        : Promise.resolve(true);
     this.attach(socket);
     options.shutdown?.addEventListener('abort', this.onShutdown, { once: true });
   }

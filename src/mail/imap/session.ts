@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import { MailStoreError } from '../store/index.js';
 import { isLoopback } from '../../net/cidr.js';
 import { LineConnection } from '../../net/line-connection.js';
@@ -54,17 +53,7 @@ export class Session implements ImapSession {
         return redactCommandLine(line);
       },
     });
-    this.handshake =
-      socket instanceof TLSSocket
-        ? new Promise<boolean>((resolve) => {
-            socket.once('secure', () => {
-              this.conn.tapTls(socket);
-              resolve(true);
-            });
-            socket.once('error', () => resolve(false));
-            socket.once('close', () => resolve(false));
-          })
-        : Promise.resolve(true);
+    this.handshake = this.conn.handshake;
   }
 
   get tls(): boolean {

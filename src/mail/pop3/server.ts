@@ -11,7 +11,7 @@ export function createPop3Service(ctx: ServiceContext, implicitTls: boolean): Se
   const settings = pop3Settings(ctx);
   const handler = async (socket: Socket, tap: TapConversation, shutdown: AbortSignal): Promise<void> => {
     const session = new Pop3Session(socket, tap, settings, shutdown, stripMapped(socket.remoteAddress), POP3_COMMANDS);
-    await session.run(socket);
+    await session.run();
   };
   return new TcpService(ctx, handler, implicitTls ? { tls: 'implicit' } : {});
 }

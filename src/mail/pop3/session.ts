@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import { isLoopback } from '../../net/cidr.js';
 import { LineConnection } from '../../net/line-connection.js';
 import type { TapConversation } from '../../net/tap.js';
@@ -64,8 +63,8 @@ export class Pop3Session {
     return [...fromCommands, ...FIXED_CAPABILITIES];
   }
 
-  async run(socket: Socket): Promise<void> {
-    if (socket instanceof TLSSocket && !(await this.implicitTlsReady(socket))) return;
+  async run(): Promise<void> {
+    if (!(await this.conn.handshake)) return;
     this.reply('greeting');
     try {
       while (!this.closing) {
@@ -150,13 +149,4 @@ export class Pop3Session {
     return secret ? `${secret[1]} ***` : undefined;
   }
 
-  private async implicitTlsReady(socket: TLSSocket): Promise<boolean> {
-    const secure = await new Promise<boolean>((resolve) => {
-      socket.once('secure', () => resolve(true));
-      socket.once('error', () => resolve(false));
-      socket.once('close', () => resolve(false));
-    });
-    if (secure) this.conn.tapTls(socket);
-    return secure;
-  }
 }

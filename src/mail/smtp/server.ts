@@ -12,7 +12,7 @@ export function createSmtpService(ctx: ServiceContext, flavour: SmtpFlavour): Se
   const settings = smtpSettings(ctx, flavour !== 'smtp');
   const handler = async (socket: Socket, tap: TapConversation, shutdown: AbortSignal): Promise<void> => {
     const session = new SmtpSession(socket, tap, settings, shutdown, stripMapped(socket.remoteAddress));
-    await session.run(socket);
+    await session.run();
   };
   return new TcpService(ctx, handler, flavour === 'smtps' ? { tls: 'implicit' } : {});
 }

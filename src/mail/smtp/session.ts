@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import { isLoopback } from '../../net/cidr.js';
 import { LineConnection } from '../../net/line-connection.js';
 import type { TapConversation } from '../../net/tap.js';
@@ -55,8 +54,8 @@ export class SmtpSession {
     return !this.tlsActive && this.settings.tls() !== undefined;
   }
 
-  async run(socket: Socket): Promise<void> {
-    if (socket instanceof TLSSocket && !(await this.implicitTlsReady(socket))) return;
+  async run(): Promise<void> {
+    if (!(await this.conn.handshake)) return;
     this.send(reply('greeting', { host: this.settings.hostname }));
     while (!this.closing) {
       const input = await this.conn.readLine();
@@ -150,13 +149,4 @@ export class SmtpSession {
     await this.conn.close();
   }
 
-  private async implicitTlsReady(socket: TLSSocket): Promise<boolean> {
-    const secure = await new Promise<boolean>((resolve) => {
-      socket.once('secure', () => resolve(true));
-      socket.once('error', () => resolve(false));
-      socket.once('close', () => resolve(false));
-    });
-    if (secure) this.conn.tapTls(socket);
-    return secure;
-  }
 }
