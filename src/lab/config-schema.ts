@@ -96,7 +96,7 @@ export const mailQueueSchema = z
     lifetime: duration.default(432000),
     /** Tell the sender their message is still waiting after this long; 0 never (Postfix's delay_warning_time). */
     delayWarning: duration.default(14400),
-    /** Messages each delivery agent delivers at once (each over its own connection). */
+    /** Connections each delivery agent opens to one destination at once (Postfix's default_destination_concurrency_limit). */
     concurrency: z.number().int().min(1).max(1000).default(10),
     /** More Received headers than this and the message is bounced as a mail loop (Postfix's hopcount_limit). */
     maxHops: z.number().int().min(1).max(1000).default(50),

@@ -65,7 +65,7 @@ mail:
     # maxRetry: 4000s      # ...the longest wait between tries (maximal_backoff_time)
     # lifetime: 5d         # then bounce to the sender (maximal_queue_lifetime)
     # delayWarning: 4h     # "still trying" notice to the sender; 0 = never
-    # concurrency: 10      # messages each agent sends at once
+    # concurrency: 10      # connections each agent opens to one destination at once
     # maxHops: 50          # more Received headers than this is a mail loop: bounced
     # smarthost: { host: um.es, port: 587, tls: starttls, user: user3@um.es, password: password }   # the seed's dc_smarthost
 

@@ -34,8 +34,8 @@ export interface PostfixInstance {
   postconf(...args: string[]): Promise<void>;
   postfix(...args: string[]): Promise<void>;
   postqueue(...args: string[]): Promise<string>;
-  /** Messages in its queue (maildrop, incoming, active, deferred, hold). */
-  queued(): Promise<number>;
+  /** Messages in the named queues (default all: maildrop, incoming, active, deferred, hold). */
+  queued(queues?: string[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -122,9 +122,9 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
       await exec(POSTFIX, ['-c', etc, ...args], { timeout: TIMEOUT_MS });
     },
     postqueue: async (...args) => (await exec(POSTQUEUE, ['-c', etc, ...args], { timeout: TIMEOUT_MS })).stdout,
-    queued: async () => {
+    queued: async (queues = ['maildrop', 'incoming', 'active', 'deferred', 'hold']) => {
       let n = 0;
-      for (const dir of ['maildrop', 'incoming', 'active', 'deferred', 'hold']) n += await countFiles(join(queue, dir));
+      for (const dir of queues) n += await countFiles(join(queue, dir));
       return n;
     },
     async stop() {

@@ -21,7 +21,7 @@ function hop(port: number, name = 'remote.test'): NextHop {
 }
 
 async function deliver(hops: NextHop[], recipients: string[], message = MESSAGE): Promise<RecipientResult[]> {
-  const transport = new RemoteTransport({ localAddress: '127.0.0.1', helo: 'st.um', connectTimeoutMs: 2000, tap: { service: 'test', host: 'st.um' }, signal: new AbortController().signal });
+  const transport = new RemoteTransport({ localAddress: '127.0.0.1', helo: 'st.um', connectTimeoutMs: 2000, tap: { service: 'test', host: 'st.um' }, signal: new AbortController().signal, connectionsPerDestination: 2 });
   try {
     return await transport.deliver(hops, { from: 'user1@st.um', recipients, message }, 'queue id TEST');
   } finally {
@@ -133,7 +133,7 @@ describe('the delivery agent\'s SMTP client against scripted servers', () => {
     const unsubscribe = subscribeTap((e) => events.push(e));
     try {
       await withRemote({}, async (remote) => {
-        const transport = new RemoteTransport({ localAddress: '127.0.0.1', helo: 'st.um', connectTimeoutMs: 2000, tap: { service: 'delivery', host: 'st.um' }, signal: new AbortController().signal });
+        const transport = new RemoteTransport({ localAddress: '127.0.0.1', helo: 'st.um', connectTimeoutMs: 2000, tap: { service: 'delivery', host: 'st.um' }, signal: new AbortController().signal, connectionsPerDestination: 2 });
         for (const to of ['one@remote.test', 'two@remote.test']) await transport.deliver([hop(remote.port)], { from: 'user1@st.um', recipients: [to], message: MESSAGE }, 'queue id TEST');
         await transport.close();
         assert.equal(remote.sessions.length, 1, 'one connection for both messages');

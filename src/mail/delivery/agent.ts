@@ -18,6 +18,11 @@ import { WorkScheduler } from './work-scheduler.js';
 const RESCAN_MS = 5000;
 /** How long `stop` lets deliveries in flight finish before their connections are cut. */
 const DRAIN_MS = 30_000;
+/**
+ * Messages in work per connection allowed to a destination: while some wait for their outcome to
+ * reach the disk, others keep the connections busy.
+ */
+const MESSAGES_PER_CONNECTION = 4;
 /** Temporary files older than this are what a crash left half-written. */
 const STALE_TMP_MS = 3600_000;
 
@@ -69,6 +74,7 @@ export class DeliveryAgent implements Service {
       connectTimeoutMs: settings.connectTimeout * 1000,
       tap: { service: ctx.name, host: ctx.host.name },
       signal: this.stopping.signal,
+      connectionsPerDestination: settings.concurrency,
     });
     const worker = new MessageWorker({
       queue: this.queue,
@@ -89,8 +95,8 @@ export class DeliveryAgent implements Service {
       signal: this.stopping.signal,
     });
     this.scheduler = new WorkScheduler(
-      settings.concurrency,
-      (id) => worker.work(id),
+      settings.concurrency * MESSAGES_PER_CONNECTION,
+      (id, force) => worker.work(id, force),
       (id, err) => ctx.log.error(`${id}: ${(err as Error).message}`),
       () => clock.now(),
     );
@@ -223,13 +229,19 @@ export class DeliveryAgent implements Service {
   }
 
   private async carryOut(request: QueueRequest): Promise<QueueAnswer> {
+    // A flush or retry only changes when the agent works a message: nothing to write down (after a
+    // restart, the recorded schedule holds again).
     if (request.action === 'flush') {
       const ids = this.scheduler.ids();
-      await Promise.all(ids.map((id) => this.scheduler.exclusive(id, () => this.admin.retry(id))));
-      for (const id of ids) this.scheduler.makeReady(id);
+      for (const id of ids) this.scheduler.makeReady(id, true);
       return { ok: true, text: `${this.hostName}: ${ids.length} message(s) will be tried now` };
     }
     const { id } = request;
+    if (request.action === 'retry') {
+      if (!this.scheduler.has(id)) return { ok: false, text: `${id}: no such message in the queue of ${this.hostName}` };
+      this.scheduler.makeReady(id, true);
+      return { ok: true, text: `${id}: will be tried now` };
+    }
     const answer = await this.scheduler.exclusive(id, () => this.admin[request.action](id));
     if (request.action === 'delete') this.scheduler.forget(id);
     else if (answer.ok) this.scheduler.makeReady(id);

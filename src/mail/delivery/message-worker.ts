@@ -38,7 +38,8 @@ export interface WorkerContext {
 export class MessageWorker {
   constructor(private readonly ctx: WorkerContext) {}
 
-  async work(id: string): Promise<number | undefined> {
+  /** `force`: try every recipient not yet final now, whatever its schedule (a flush or retry). */
+  async work(id: string, force = false): Promise<number | undefined> {
     const { queue, records, schedule } = this.ctx;
     const queued = await queue.read(id);
     if (!queued) {
@@ -52,7 +53,7 @@ export class MessageWorker {
     if (hops > this.ctx.maxHops) {
       this.settleAll(record, { status: '5.4.6', text: `mail forwarding loop: the message has passed ${hops} mail servers (limit ${this.ctx.maxHops})` });
     }
-    const due = record.recipients.filter((r) => isDue(r, schedule.clock.now()));
+    const due = record.recipients.filter((r) => (force ? !isFinal(r) : isDue(r, schedule.clock.now())));
     const byDomain = groupBy(due, (r) => domainOf(r.address));
     let groupsLeft = byDomain.size;
     for (const [domain, group] of byDomain) {
@@ -69,8 +70,10 @@ export class MessageWorker {
 
     await this.notify(record, queued, arrivedAt);
     if (this.settled(record) && record.recipients.every(isFinal)) {
+      // The message goes first: a record without its message is swept at the next start, while a
+      // message without its record would look untried and be sent again.
       await queue.remove(id);
-      await records.remove(id);
+      await records.discard(id);
       return undefined;
     }
     await records.save(record);

@@ -1,5 +1,5 @@
 import type { Failure } from '../queue/delivery-state.js';
-import { ConnectionCache } from './connection-cache.js';
+import { SessionPool } from './session-pool.js';
 import type { NextHop } from './routes.js';
 import { SessionFailure, SmtpClientSession } from './smtp-client/session.js';
 import { runTransaction, type RecipientResult, type Transaction } from './smtp-client/transaction.js';
@@ -12,6 +12,8 @@ export interface RemoteTransportOptions {
   tap: { service: string; host: string };
   /** Set when the lab stops: no new server is tried, the transaction in flight finishes. */
   signal: AbortSignal;
+  /** Sessions open at once to one destination (Postfix's default_destination_concurrency_limit). */
+  connectionsPerDestination: number;
 }
 
 /**
@@ -21,9 +23,11 @@ export interface RemoteTransportOptions {
  * none is left (as Postfix keeps soft-failed recipients for a backup MX).
  */
 export class RemoteTransport {
-  private readonly cache = new ConnectionCache();
+  private readonly pool: SessionPool;
 
-  constructor(private readonly options: RemoteTransportOptions) {}
+  constructor(private readonly options: RemoteTransportOptions) {
+    this.pool = new SessionPool(options.connectionsPerDestination);
+  }
 
   async deliver(hops: NextHop[], t: Transaction, note: string): Promise<RecipientResult[]> {
     const final = new Map<string, RecipientResult>();
@@ -40,9 +44,10 @@ export class RemoteTransport {
         continue;
       }
       const key = `${hop.address}:${hop.port}:${hop.tls.mode}:${hop.auth?.user ?? ''}`;
+      const port = hop.port;
       let session: SmtpClientSession;
       try {
-        session = (await this.cache.take(key)) ?? (await this.open(hop, hop.port, note));
+        session = await this.pool.acquire(key, () => this.open(hop, port, note));
       } catch (err) {
         failRemaining(failureOf(err));
         continue;
@@ -59,9 +64,9 @@ export class RemoteTransport {
             final.set(result.address, result);
           }
         }
-        this.cache.release(key, session);
+        this.pool.release(key, session);
       } catch (err) {
-        session.close(err instanceof Error ? err.message : 'failed');
+        this.pool.discard(key, session, err instanceof Error ? err.message : 'failed');
         failRemaining(failureOf(err));
       }
     }
@@ -79,7 +84,7 @@ export class RemoteTransport {
   }
 
   close(): Promise<void> {
-    return this.cache.closeAll();
+    return this.pool.closeAll();
   }
 
   private async open(hop: NextHop, port: number, note: string): Promise<SmtpClientSession> {

@@ -14,6 +14,8 @@ export class WorkScheduler {
   /** Made ready while in work: run again once the current run ends. */
   private readonly again = new Set<string>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Messages whose next run tries every waiting recipient now, whatever its schedule (a flush). */
+  private readonly forced = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
@@ -21,8 +23,8 @@ export class WorkScheduler {
 
   constructor(
     private readonly concurrency: number,
-    /** Works a message; resolves with when it next needs work, or undefined once it left the queue. */
-    private readonly work: (id: string) => Promise<number | undefined>,
+    /** Works a message (`force`: every waiting recipient now); resolves with when it next needs work, or undefined once it left the queue. */
+    private readonly work: (id: string, force: boolean) => Promise<number | undefined>,
     private readonly onError: (id: string, err: unknown) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -44,9 +46,10 @@ export class WorkScheduler {
     return [...new Set([...this.waiting.keys(), ...this.inReady, ...this.inFlight.keys()])];
   }
 
-  /** Work the message as soon as a slot is free. */
-  makeReady(id: string): void {
+  /** Work the message as soon as a slot is free; `force` tries its deferred recipients too (postqueue -f). */
+  makeReady(id: string, force = false): void {
     if (this.stopped) return;
+    if (force) this.forced.add(id);
     this.waiting.delete(id);
     if (this.inFlight.has(id)) this.again.add(id);
     else if (!this.inReady.has(id)) {
@@ -72,6 +75,7 @@ export class WorkScheduler {
     this.waiting.delete(id);
     if (this.inReady.delete(id)) this.ready.splice(this.ready.indexOf(id), 1);
     this.again.delete(id);
+    this.forced.delete(id);
   }
 
   /** Runs `fn` when no other work on the message is running, and keeps others out while it runs. */
@@ -104,7 +108,7 @@ export class WorkScheduler {
   }
 
   private start(id: string): void {
-    const run = this.exclusive(id, () => this.work(id))
+    const run = this.exclusive(id, () => this.work(id, this.forced.delete(id)))
       .then(
         (next) => {
           this.worked += 1;

@@ -101,6 +101,16 @@ export class DeliveryRecords {
     if (removed) await syncDirectory(this.dir);
   }
 
+  /**
+   * Removes the record of a message already gone from the queue, without waiting for the disk: should
+   * the removal be lost in a power cut, the record is an orphan, swept at the next start.
+   */
+  async discard(id: string): Promise<void> {
+    await unlink(this.path(id)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
   /** Ids that have a record (some may belong to messages already gone after a crash). */
   async ids(): Promise<string[]> {
     await this.prepare();

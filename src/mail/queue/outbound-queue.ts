@@ -71,11 +71,15 @@ export class OutboundQueue {
     const handle = await open(join(this.activeDir, id), 'r').catch(() => undefined);
     if (!handle) return undefined;
     try {
-      const buffer = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
-      if (newline === -1) return undefined;
-      return parseEnvelope(buffer.subarray(0, newline));
+      // The envelope line is short; a long recipient list needs a second, larger read.
+      for (const size of [4096, 1024 * 1024]) {
+        const buffer = Buffer.alloc(size);
+        const { bytesRead } = await handle.read(buffer, 0, size, 0);
+        const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline !== -1) return parseEnvelope(buffer.subarray(0, newline));
+        if (bytesRead < size) return undefined;
+      }
+      return undefined;
     } finally {
       await handle.close();
     }

@@ -71,6 +71,8 @@ const STAGE_WORDS: Record<ClientState['phase'], string> = {
   closed: 'closing',
 };
 
+const TRANSACTION_PHASES: ReadonlySet<ClientState['phase']> = new Set(['ready', 'mail', 'rcpt', 'data', 'content', 'end-of-data', 'reset']);
+
 /** What a stage in `ClientState` is called in a DSN's "(in reply to … command)". */
 export const COMMAND_OF_STAGE: Partial<Record<ClientState['phase'], string>> = {
   greeting: 'the initial server greeting',
@@ -141,6 +143,7 @@ export class SmtpClientSession {
     this.reader = new ReplyReader((bytes) => this.tap.data('server', bytes));
     this.reader.attach(socket);
     socket.setNoDelay(true);
+    keepErrorsQuiet(socket);
   }
 
   /** Connects, reads the greeting, says EHLO, and starts TLS as the policy asks. */
@@ -186,14 +189,14 @@ export class SmtpClientSession {
     this.tap.note('info', text);
   }
 
-  /** The one place the state changes; the transition is on the tap for the console to draw. */
+  /**
+   * The one place the state changes. Session stages go on the tap for the console to draw; the steps
+   * of each transaction (MAIL, RCPT, DATA …) are already there as the commands themselves.
+   */
   setState(next: ClientState): void {
-    if (next.phase === this.state.phase) {
-      this.state = next;
-      return;
-    }
+    const changed = next.phase !== this.state.phase;
     this.state = next;
-    this.tap.note('state', next.phase === 'closed' ? `closed: ${next.reason}` : next.phase);
+    if (changed && !TRANSACTION_PHASES.has(next.phase)) this.tap.note('state', next.phase === 'closed' ? `closed: ${next.reason}` : next.phase);
   }
 
   /** Sends command lines (pipelined when there are several), tapped as the client's. */
@@ -203,7 +206,7 @@ export class SmtpClientSession {
   }
 
   write(bytes: Buffer, redacted?: string): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     this.tap.data('client', bytes, redacted);
     this.socket.write(bytes);
   }
@@ -374,6 +377,7 @@ export class SmtpClientSession {
       this.close(message);
       throw new SessionFailure(message, verify ? '4.7.5' : '4.7.0', true, undefined, 'starttls');
     });
+    keepErrorsQuiet(secure);
     this.socket = secure;
     this.reader.attach(secure);
     this.secure = true;
@@ -383,6 +387,14 @@ export class SmtpClientSession {
     const trust = verify?.ca ? 'the lab CA' : 'the system CAs';
     this.tap.note('info', verify ? `TLS: certificate of ${verify.servername} verified by ${trust}` : 'TLS: encrypted, certificate not verified (opportunistic)');
   }
+}
+
+/**
+ * A write to a server that already hung up fails with EPIPE a tick later, possibly after the session
+ * let go of the socket; the reader reports what matters, so such late errors are not crashes.
+ */
+function keepErrorsQuiet(socket: Socket): void {
+  socket.on('error', () => undefined);
 }
 
 /** SNI carries host names only, never addresses (RFC 6066 §3). */

@@ -101,7 +101,8 @@ export async function runTransaction(session: SmtpClientSession, t: Transaction)
       session.send(['.']);
       await session.read(TIMEOUTS.dataDone).catch(() => undefined);
     } else {
-      for (const part of dotStuff(t.message)) session.write(part);
+      // One write (and one tap event) for the whole text: no small packets, no half-message on the tap.
+      session.write(Buffer.concat(dotStuff(t.message)));
       session.setState({ phase: 'end-of-data' });
       let finalReply: SmtpReply;
       try {
