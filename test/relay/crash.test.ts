@@ -32,8 +32,8 @@ services:
 
 describe('crash test: kill -9 the lab while its delivery agent is mid-transaction, again and again', () => {
   it('no message is lost; a message arrives twice only when the kill fell between the remote\'s 250 and our record of it', async (t) => {
-    // The sink answers the end of data after 40 ms, so kills land inside transactions.
-    const sink = await new FakeRemote(SINK, { endOfDataDelayMs: 40 }).start();
+    // The sink answers the end of data after 80 ms, so kills land inside transactions.
+    const sink = await new FakeRemote(SINK, { endOfDataDelayMs: 80 }).start();
     const root = await mkdtemp(join(tmpdir(), 'wirelab-relay-crash-'));
     try {
       const configFile = join(root, 'lab.yaml');
@@ -82,7 +82,8 @@ describe('crash test: kill -9 the lab while its delivery agent is mid-transactio
         const kill = kills.find((k) => k >= first! - 500 && k <= second!);
         assert.ok(kill !== undefined && kill - first! < 2000, `${id} arrived twice (at ${first}, ${second}) without a kill just after the first; kills at ${kills.join(', ')}`);
       }
-      assert.ok(twice.length <= kills.length * 10, `${twice.length} duplicates for ${kills.length} kills with 10 deliveries in flight`);
+      // At most the messages in work at a kill (10 connections × 4 messages each) can be in the window.
+      assert.ok(twice.length <= kills.length * 40, `${twice.length} duplicates for ${kills.length} kills with at most 40 messages in work`);
       assert.ok(kills.length >= 2, `only ${kills.length} kill(s) landed before the queue emptied`);
       t.diagnostic(`${kills.length} kills, ${sink.mails.length} transactions for ${MESSAGES} messages, ${twice.length} sent twice (each in the window)`);
     } finally {
