@@ -81,6 +81,7 @@ describe('the wirelab command', () => {
     it('up printed what runs where and the demo accounts', () => {
       assert.match(lab.output(), /smtp\s+st\.um\s+127\.0\.0\.1:\d+\/tcp/);
       assert.match(lab.output(), /Demo accounts \(password "password"\): user1@st\.um, user2@st\.um, user3@um\.es/);
+      assert.match(lab.output(), /Console \(every conversation, live\): http:\/\/127\.0\.0\.1:\d+\//);
     });
 
     it('status lists the services; test probes them all', async () => {

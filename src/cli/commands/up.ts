@@ -1,16 +1,28 @@
+import { spawn } from 'node:child_process';
 import { DEMO_PASSWORD } from '../../directory/directory.js';
 import { startLab } from '../../lab/lab.js';
 import type { LogLevel } from '../../lab/logger.js';
 import type { CliCommand } from '../command.js';
 import { table } from '../table.js';
 
+/** Hands the URL to the desktop's opener; says how to open it by hand when there is none. */
+function openInBrowser(url: string, err: (line: string) => void): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => err(`--open: could not run ${opener}; open ${url} in your browser`));
+  child.unref();
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export const upCommand: CliCommand = {
   name: 'up',
   summary: 'start the lab in the foreground (Ctrl-C stops it cleanly)',
-  usage: ['wirelab up [--config FILE] [--data DIR] [--port-offset N] [--log-level info]'],
-  options: { 'log-level': { type: 'string', help: `how much to log on stderr: ${LOG_LEVELS.join(', ')} (default info)` } },
+  usage: ['wirelab up [--config FILE] [--data DIR] [--port-offset N] [--log-level info] [--open]'],
+  options: {
+    'log-level': { type: 'string', help: `how much to log on stderr: ${LOG_LEVELS.join(', ')} (default info)` },
+    open: { type: 'boolean', help: 'open the console in the web browser once the lab is up' },
+  },
   async run({ values }, ctx) {
     const level = (values['log-level'] as LogLevel | undefined) ?? 'info';
     if (!LOG_LEVELS.includes(level)) {
@@ -46,6 +58,13 @@ export const upCommand: CliCommand = {
     if (smtp?.endpoints[0]) {
       const e = smtp.endpoints[0];
       ctx.out(`Try: swaks --server ${e.address}:${e.port} --to user2@st.um   or   telnet ${e.address} ${e.port}`);
+    }
+    const consoleEndpoint = lab.services.find((s) => s.kind === 'console')?.endpoints[0];
+    const consoleUrl = consoleEndpoint ? `http://${consoleEndpoint.address}:${consoleEndpoint.port}/` : undefined;
+    if (consoleUrl) ctx.out(`Console (every conversation, live): ${consoleUrl}`);
+    if (values.open) {
+      if (consoleUrl) openInBrowser(consoleUrl, ctx.err);
+      else ctx.err('--open: the console service is not enabled in this config');
     }
     const sameLab = `${ctx.configPath ? ` --config ${ctx.configPath}` : ''}${values.data ? ` --data ${String(values.data)}` : ''}`;
     ctx.out(`Watch every conversation: wirelab trace${sameLab}    Check every service: wirelab test${sameLab}`);
