@@ -5,8 +5,8 @@
  * `node dist/bench/relay/main.js --help`.
  */
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -114,9 +114,14 @@ async function main(): Promise<number> {
 /** wirelab: the lab's SMTP takes the load into the queue (the sink is down, every message waits), then `wirelab queue flush`. */
 async function measureWirelab(options: Options, message: BenchMessage): Promise<Measurement> {
   const sinkPort = await freePort(SINK_ADDRESS);
-  const lab = await startLabProcess({ configYaml: wirelabConfig(sinkPort, options.connections), logLevel: 'error' });
+  const configYaml = wirelabConfig(sinkPort, options.connections);
+  const lab = await startLabProcess({ configYaml, logLevel: 'error' });
+  const configDir = await mkdtemp(join(tmpdir(), 'wirelab-relay-bench-'));
   let sink: Sink | undefined;
   try {
+    // `wirelab queue` reads the same config as the lab, as a person would pass it.
+    const configFile = join(configDir, 'lab.yaml');
+    await writeFile(configFile, configYaml);
     const smtp = lab.endpoint('smtp');
     const accepted = await inject(smtp.address, smtp.port, { count: options.messages, connections: options.connections, message, from: SENDER, domain: DOMAIN });
     // Each message was tried once, found the sink down, and waits with a delivery record.
@@ -124,7 +129,7 @@ async function measureWirelab(options: Options, message: BenchMessage): Promise<
     await until(`${accepted} messages deferred`, async () => (await readdir(records)).filter((n) => n.endsWith('.json')).length >= accepted);
     sink = await startSink(SINK_ADDRESS, sinkPort);
     const flushedAt = performance.timeOrigin + performance.now();
-    await exec(process.execPath, [CLI, 'queue', 'flush', '--data', lab.dataDir.root], { timeout: 60_000 });
+    await exec(process.execPath, [CLI, 'queue', 'flush', '--config', configFile, '--data', lab.dataDir.root], { timeout: 60_000 });
     await sink.waitFor(accepted, WAIT_MS);
     const active = join(lab.dataDir.queue, 'active');
     await until('the queue to empty', async () => (await readdir(active)).length === 0);
@@ -141,6 +146,7 @@ async function measureWirelab(options: Options, message: BenchMessage): Promise<
   } finally {
     await sink?.stop();
     await lab.stop();
+    await rm(configDir, { recursive: true, force: true });
   }
 }
 

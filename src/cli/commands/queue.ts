@@ -116,7 +116,8 @@ async function flush(ctx: CliContext, queue: OutboundQueue, records: DeliveryRec
   const admin = new QueueAdmin(queue, records);
   // Messages of hosts without a running agent are marked due here; the agents do their own.
   let marked = 0;
-  for (const envelope of await queue.list()) {
+  const everyHostHasAgent = ctx.config.hosts.every((h) => agents.has(h.name.toLowerCase()));
+  for (const envelope of everyHostHasAgent ? [] : await queue.list()) {
     if (agents.has(ownerOf(envelope, ctx.config))) continue;
     await admin.retry(envelope.id);
     marked += 1;
