@@ -26,8 +26,6 @@ export type RecipientState =
   | { address: string; status: 'delivered'; attempts: number; at: number; remote: string; reply: string }
   | { address: string; status: 'bounced'; attempts: number; at: number; failure: Failure; notified: boolean };
 
-export type RecipientStatus = RecipientState['status'];
-
 /** A queued message's delivery record: it lives in `queue/state/<id>.json` until the message leaves the queue. */
 export interface DeliveryRecord {
   id: string;

@@ -62,8 +62,4 @@ export class Extensions {
   get authMechanisms(): string[] {
     return this.params('AUTH').map((m) => m.toUpperCase());
   }
-
-  get names(): string[] {
-    return [...this.byName.keys()];
-  }
 }

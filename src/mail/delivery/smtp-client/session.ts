@@ -92,7 +92,8 @@ export const TIMEOUTS = {
   dataInit: 120_000,
   dataDone: 600_000,
   reset: 20_000,
-  quit: 300_000,
+  /** Shorter than Postfix's: a QUIT is only a courtesy, and the agent may be stopping. */
+  quit: 5_000,
 } as const;
 
 /**
@@ -124,7 +125,6 @@ export class SmtpClientSession {
   private readonly tap: TapConversation;
   private ext = new Extensions();
   private secure = false;
-  private authenticated = false;
   readonly openedAt = Date.now();
 
   private constructor(
@@ -275,13 +275,8 @@ export class SmtpClientSession {
     if (reply.code !== 235) {
       throw this.refused(reply, `SASL authentication failed; server ${this.where} said: ${replyText(reply)}`);
     }
-    this.authenticated = true;
     this.tap.note('user', user);
     this.ready();
-  }
-
-  get isAuthenticated(): boolean {
-    return this.authenticated;
   }
 
   /** QUIT politely (RFC 5321 §4.1.1.10), then close. */
@@ -289,7 +284,7 @@ export class SmtpClientSession {
     if (!this.isOpen) return;
     this.setState({ phase: 'quit' });
     this.send(['QUIT']);
-    await this.reader.read(5000).catch(() => undefined);
+    await this.reader.read(TIMEOUTS.quit).catch(() => undefined);
     this.close('QUIT');
   }
 
