@@ -149,6 +149,22 @@ describe('the delivery agent\'s SMTP client against scripted servers', () => {
     }
   });
 
+  it('at most `connectionsPerDestination` sessions to one server, each carrying message after message', async () => {
+    await withRemote({ endOfDataDelayMs: 5 }, async (remote) => {
+      const transport = new RemoteTransport({ localAddress: '127.0.0.1', helo: 'st.um', connectTimeoutMs: 2000, tap: { service: 'test', host: 'st.um' }, signal: new AbortController().signal, connectionsPerDestination: 3 });
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => transport.deliver([hop(remote.port)], { from: 'user1@st.um', recipients: [`r${i}@remote.test`], message: MESSAGE }, `queue id ${i}`)),
+        );
+        assert.ok(results.every(([r]) => r!.kind === 'delivered'));
+        assert.equal(remote.mails.length, 30);
+        assert.equal(remote.sessions.length, 3, `${remote.sessions.length} connections for a limit of 3`);
+      } finally {
+        await transport.close();
+      }
+    });
+  });
+
   it('dot-stuffing: a leading dot doubled, the text closed with CRLF, then the lone dot', () => {
     assert.equal(Buffer.concat(dotStuff(Buffer.from('.a\r\n..b\r\nc.\r\n.'))).toString(), '..a\r\n...b\r\nc.\r\n..\r\n.\r\n');
     assert.equal(Buffer.concat(dotStuff(Buffer.from(''))).toString(), '.\r\n');
