@@ -86,8 +86,8 @@ test(`${SESSIONS} IMAP sessions on one mailbox while SMTP delivers ${MESSAGES} m
   const work = sessions.map(async (client, index) => {
     const next = random(index + 1);
     let afterDelivery = 0;
-    // Bounded: at most 400 steps per session, and a few rounds once delivery has finished.
-    for (let step = 0; step < 400 && (delivering || afterDelivery++ < 5); step += 1) {
+    // Bounded: at least 60 and at most 400 steps per session, and a few rounds once delivery has finished.
+    for (let step = 0; step < 400 && (delivering || afterDelivery++ < 5 || step < 60); step += 1) {
       const action = next();
       if (action < 0.3) {
         assert.match(tagged(await client.command('n', 'NOOP')), /OK/);
@@ -99,24 +99,26 @@ test(`${SESSIONS} IMAP sessions on one mailbox while SMTP delivers ${MESSAGES} m
         assert.ok(owner === undefined || owner === n, `UID ${uid} named message ${owner} and then ${n}`);
         uidOwner.set(uid, n);
       }
-      const uids = [...known.keys()];
-      if (uids.length === 0) continue;
-      const uid = uids[Math.floor(next() * uids.length)]!;
-      const n = known.get(uid)!;
-      if (action < 0.75) {
+      if (action < 0.9) {
+        const uids = [...known.keys()];
+        if (uids.length === 0) continue;
+        const uid = uids[Math.floor(next() * uids.length)]!;
         const flag = ['\\Seen', '\\Flagged', '\\Answered', '$Label1'][Math.floor(next() * 4)];
         const op = next() < 0.7 ? '+' : '-';
         assert.match(tagged(await client.command('f', `UID STORE ${uid} ${op}FLAGS.SILENT (${flag})`)), /OK/);
-      } else if (n % SESSIONS === index && !deleted.has(n) && !moved.has(n)) {
-        // Only the session that owns a message removes it, so each removal's effect is known.
-        if (action < 0.88) {
-          assert.match(tagged(await client.command('d', `UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`)), /OK/);
-          assert.match(tagged(await client.command('x', `UID EXPUNGE ${uid}`)), /OK/);
-          deleted.add(n);
-        } else {
-          assert.match(tagged(await client.command('v', `UID MOVE ${uid} Moved`)), /OK/);
-          moved.add(n);
-        }
+        continue;
+      }
+      // Only the session that owns a message (number modulo the session count) removes it, so each removal's effect is known.
+      const own = [...known].filter(([, n]) => n % SESSIONS === index && !deleted.has(n) && !moved.has(n));
+      if (own.length === 0) continue;
+      const [uid, n] = own[Math.floor(next() * own.length)]!;
+      if (action < 0.95) {
+        assert.match(tagged(await client.command('d', `UID STORE ${uid} +FLAGS.SILENT (\\Deleted)`)), /OK/);
+        assert.match(tagged(await client.command('x', `UID EXPUNGE ${uid}`)), /OK/);
+        deleted.add(n);
+      } else {
+        assert.match(tagged(await client.command('v', `UID MOVE ${uid} Moved`)), /OK/);
+        moved.add(n);
       }
     }
   });

@@ -121,6 +121,7 @@ export function formatDateTime(date: Date): string {
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   const pad = (n: number): string => String(n).padStart(2, '0');
-  const day = String(date.getDate()).padStart(2, ' ');
+  // date-day-fixed allows " 1" or "01" (RFC 3501 §9); Dovecot writes "01", and so do we.
+  const day = pad(date.getDate());
   return `${day}-${MONTHS[date.getMonth()]}-${date.getFullYear()} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
 }
