@@ -156,6 +156,10 @@ function verdicts(results: Measurement[], postfixCompared: boolean): Verdict[] {
       out.push({ goal: name, met: undefined, detail: 'Postfix not measured in this run' });
       continue;
     }
+    if (rate(theirs) === 0) {
+      out.push({ goal: name, met: undefined, detail: 'Postfix accepted nothing in the measured time' });
+      continue;
+    }
     out.push({
       goal: name,
       met: rate(ours) >= goal.factor * rate(theirs),
@@ -190,8 +194,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const options = parsed;
   const interrupted = new AbortController();
-  process.once('SIGINT', () => {
-    print('Interrupted: finishing the messages in flight and stopping the servers…');
+  // Every Ctrl-C is caught, not just the first: a second one must not leave a Postfix instance running.
+  process.on('SIGINT', () => {
+    print(interrupted.signal.aborted ? 'Still stopping the servers…' : 'Interrupted: finishing the messages in flight and stopping the servers…');
     interrupted.abort();
   });
 
@@ -212,6 +217,8 @@ async function main(argv: string[]): Promise<number> {
     for (const server of servers) {
       if (interrupted.signal.aborted) break;
       const m = await measure(server.start, message, options, interrupted.signal);
+      // A measurement cut short by Ctrl-C is not a figure: it is neither printed nor compared.
+      if (interrupted.signal.aborted) break;
       const warmup = `after ${formatCount(m.load.warmup.messages)} in ${(m.load.warmup.ms / 1000).toFixed(1)} s of warm-up`;
       print(`  ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s, ${warmup})`);
       results.push(m);

@@ -19,6 +19,8 @@ const DEBIAN_CONFIG = '/etc/postfix';
 const MAILBOX_UID = 65534;
 const MAILBOX_GID = 65534;
 const COMMAND_TIMEOUT_MS = 30_000;
+/** Postfix's commands run in a session of their own, so a Ctrl-C meant for the bench cannot kill `postfix start` half-way. */
+const COMMAND_OPTIONS = { timeout: COMMAND_TIMEOUT_MS, detached: true };
 
 /** Whether Postfix can be compared in this run, and if not, what to tell the user. */
 export function postfixAvailability(): { available: true } | { available: false; why: string } {
@@ -142,13 +144,13 @@ async function configureAndStart(paths: InstancePaths): Promise<SmtpTarget> {
 }
 
 async function postconf(paths: InstancePaths, ...args: string[]): Promise<void> {
-  await run(POSTCONF, ['-c', paths.etc, ...args], { timeout: COMMAND_TIMEOUT_MS });
+  await run(POSTCONF, ['-c', paths.etc, ...args], COMMAND_OPTIONS);
 }
 
 /** Runs `postfix -c ETC <command>`; a failure quotes what Postfix said, on stderr and in its log. */
 async function postfix(paths: InstancePaths, command: 'start' | 'stop'): Promise<void> {
   try {
-    await run(POSTFIX, ['-c', paths.etc, command], { timeout: COMMAND_TIMEOUT_MS });
+    await run(POSTFIX, ['-c', paths.etc, command], COMMAND_OPTIONS);
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new Error(`postfix ${command} failed${stderr ? `: ${stderr}` : ''}${await logTail(paths)}`);
@@ -185,6 +187,6 @@ function processExists(pid: number): boolean {
 
 /** The installed Postfix's version, for the report. */
 export async function postfixVersion(): Promise<string> {
-  const { stdout } = await run(POSTCONF, ['-h', 'mail_version'], { timeout: COMMAND_TIMEOUT_MS });
+  const { stdout } = await run(POSTCONF, ['-h', 'mail_version'], COMMAND_OPTIONS);
   return stdout.trim();
 }
