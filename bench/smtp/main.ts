@@ -6,31 +6,15 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { waitForMaildirCount } from '../lib/maildir.js';
-import {
-  formatCount,
-  formatMegabytes,
-  formatMs,
-  formatRatio,
-  formatSize,
-  megabytes,
-  printTable,
-  printVerdicts,
-  type Print,
-  type Verdict,
-} from '../lib/report.js';
+import { formatCount, formatMegabytes, formatMs, formatSize, printTable, printVerdicts, type Print } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
-import { runLoad, type LoadResult } from './load.js';
+import { compare, describeComparison, integrityProblems, rate, verdicts, type Measurement } from './comparison.js';
+import { runLoad } from './load.js';
 import { buildMessage, type BenchMessage } from './message.js';
 import { postfixAvailability, postfixVersion, startPostfix } from './postfix.js';
 import { BENCH_RECIPIENT, BENCH_SENDER, type SmtpTarget } from './target.js';
 import { startWirelab } from './wirelab.js';
 
-/** The issue's targets: wirelab's rate against Postfix's, per message size, and a memory ceiling. */
-const RATE_GOALS = [
-  { size: 1024, factor: 2 },
-  { size: 100 * 1024, factor: 1 },
-];
-const MEMORY_CEILING = megabytes(150);
 const REPLY_TIMEOUT_MS = 60_000;
 
 const USAGE = `Usage: npm run bench:smtp -- [options]
@@ -44,6 +28,8 @@ messages per second, latency of the final dot's 250, peak memory, and wirelab/Po
   --warmup-messages N    … and at least this many messages (default 2000: wirelab's JIT needs messages, not time)
   --connections N        concurrent SMTP connections (default 10)
   --sizes LIST           message sizes, e.g. 1k,100k or 2048 (default 1k,100k)
+  --rounds N             measure each server N times, alternating which goes first; the median
+                         of the rounds' ratios is compared (default 1; 3 on a busy machine)
   --skip-postfix         measure wirelab only`;
 
 interface Options {
@@ -52,17 +38,8 @@ interface Options {
   warmupMessages: number;
   connections: number;
   sizes: number[];
+  rounds: number;
   skipPostfix: boolean;
-}
-
-interface Measurement {
-  server: string;
-  size: number;
-  load: LoadResult;
-  inMaildir: number;
-  /** Server CPU time per accepted message, delivery after the 250 included. */
-  cpuMsPerMessage: number | undefined;
-  memory: { bytes: number | undefined; how: string };
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
@@ -74,6 +51,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       'warmup-messages': { type: 'string', default: '2000' },
       connections: { type: 'string', default: '10' },
       sizes: { type: 'string', default: '1k,100k' },
+      rounds: { type: 'string', default: '1' },
       'skip-postfix': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -95,11 +73,12 @@ function parseOptions(argv: string[]): Options | 'help' {
     warmupMessages: Math.round(number('warmup-messages', values['warmup-messages'], 0, 1_000_000)),
     connections: Math.round(number('connections', values.connections, 1, 200)),
     sizes,
+    rounds: Math.round(number('rounds', values.rounds, 1, 20)),
     skipPostfix: values['skip-postfix'],
   };
 }
 
-async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, options: Options, signal: AbortSignal): Promise<Measurement> {
+async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, round: number, options: Options, signal: AbortSignal): Promise<Measurement> {
   const target = await start();
   try {
     const cpuBefore = await target.cpuSeconds();
@@ -120,19 +99,16 @@ async function measure(start: () => Promise<SmtpTarget>, message: BenchMessage, 
     const inMaildir = await waitForMaildirCount(target.maildir, load.accepted, target.deliveryGraceMs);
     const cpuSeconds = (await target.cpuSeconds()) - cpuBefore;
     const cpuMsPerMessage = load.accepted > 0 ? (cpuSeconds * 1000) / load.accepted : undefined;
-    return { server: target.name, size: message.size, load, inMaildir, cpuMsPerMessage, memory: await target.peakMemory() };
+    return { server: target.name, size: message.size, round, load, inMaildir, cpuMsPerMessage, memory: await target.peakMemory() };
   } finally {
     await target.stop();
   }
 }
 
-function rate(m: Measurement): number {
-  return m.load.measured / (m.load.windowMs / 1000);
-}
-
 function row(m: Measurement): string[] {
   return [
     formatSize(m.size),
+    String(m.round),
     m.server,
     formatCount(rate(m)),
     formatMs(percentile(m.load.latenciesMs, 50)),
@@ -143,46 +119,6 @@ function row(m: Measurement): string[] {
     formatCount(m.inMaildir),
     formatCount(m.load.failures),
   ];
-}
-
-function verdicts(results: Measurement[], postfixCompared: boolean): Verdict[] {
-  const out: Verdict[] = [];
-  for (const goal of RATE_GOALS) {
-    const ours = results.find((m) => m.server === 'wirelab' && m.size === goal.size);
-    const theirs = results.find((m) => m.server === 'Postfix' && m.size === goal.size);
-    if (!ours) continue;
-    const name = `${formatSize(goal.size)}: wirelab at least ${goal.factor === 1 ? "Postfix's rate" : `${goal.factor}x Postfix's rate`}`;
-    if (!theirs || !postfixCompared) {
-      out.push({ goal: name, met: undefined, detail: 'Postfix not measured in this run' });
-      continue;
-    }
-    if (rate(theirs) === 0) {
-      out.push({ goal: name, met: undefined, detail: 'Postfix accepted nothing in the measured time' });
-      continue;
-    }
-    out.push({
-      goal: name,
-      met: rate(ours) >= goal.factor * rate(theirs),
-      detail: `${formatCount(rate(ours))} vs ${formatCount(rate(theirs))} msg/s = ${formatRatio(rate(ours), rate(theirs))}`,
-    });
-  }
-  const peaks = results.filter((m) => m.server === 'wirelab').map((m) => m.memory.bytes ?? Infinity);
-  if (peaks.length > 0) {
-    const peak = Math.max(...peaks);
-    out.push({ goal: `wirelab peak memory under ${formatMegabytes(MEMORY_CEILING)}`, met: peak < MEMORY_CEILING, detail: formatMegabytes(peak) });
-  }
-  return out;
-}
-
-/** Problems that make the figures untrustworthy: lost or unexpected messages, refused messages, broken connections. */
-function integrityProblems(results: Measurement[]): string[] {
-  const problems: string[] = [];
-  for (const m of results) {
-    const what = `${m.server}, ${formatSize(m.size)}`;
-    if (m.inMaildir !== m.load.accepted) problems.push(`${what}: ${m.load.accepted} messages got 250 but the Maildir holds ${m.inMaildir}`);
-    if (m.load.failures > 0) problems.push(`${what}: ${m.load.failures} failures, e.g. ${m.load.failureSamples.join('; ')}`);
-  }
-  return problems;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -212,27 +148,28 @@ async function main(argv: string[]): Promise<number> {
   const servers: { name: string; start: () => Promise<SmtpTarget> }[] = [{ name: 'wirelab', start: startWirelab }];
   if (postfix.available) servers.push({ name: 'Postfix', start: startPostfix });
   const results: Measurement[] = [];
-  for (const size of options.sizes) {
-    const message = buildMessage(size, BENCH_SENDER, BENCH_RECIPIENT);
-    for (const server of servers) {
-      if (interrupted.signal.aborted) break;
-      const m = await measure(server.start, message, options, interrupted.signal);
-      // A measurement cut short by Ctrl-C is not a figure: it is neither printed nor compared.
-      if (interrupted.signal.aborted) break;
-      const warmup = `after ${formatCount(m.load.warmup.messages)} in ${(m.load.warmup.ms / 1000).toFixed(1)} s of warm-up`;
-      print(`  ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s, ${warmup})`);
-      results.push(m);
+  for (let round = 1; round <= options.rounds; round++) {
+    // Each round alternates which server goes first, so neither always meets the machine in the same mood.
+    const order = round % 2 === 1 ? servers : [...servers].reverse();
+    for (const size of options.sizes) {
+      const message = buildMessage(size, BENCH_SENDER, BENCH_RECIPIENT);
+      for (const server of order) {
+        if (interrupted.signal.aborted) break;
+        const m = await measure(server.start, message, round, options, interrupted.signal);
+        // A measurement cut short by Ctrl-C is not a figure: it is neither printed nor compared.
+        if (interrupted.signal.aborted) break;
+        const warmup = `after ${formatCount(m.load.warmup.messages)} in ${(m.load.warmup.ms / 1000).toFixed(1)} s of warm-up`;
+        print(`  round ${round}, ${server.name}, ${formatSize(size)}: ${formatCount(rate(m))} msg/s (${formatCount(m.load.measured)} in ${m.load.windowMs / 1000} s, ${warmup}; load average ${loadavg()[0]!.toFixed(1)})`);
+        results.push(m);
+      }
     }
   }
 
   print('');
-  printTable(print, ['SIZE', 'SERVER', 'MSG/S', 'P50', 'P99', 'CPU/MSG', 'PEAK MEMORY', '250s', 'IN MAILDIR', 'FAILURES'], results.map(row));
+  printTable(print, ['SIZE', 'ROUND', 'SERVER', 'MSG/S', 'P50', 'P99', 'CPU/MSG', 'PEAK MEMORY', '250s', 'IN MAILDIR', 'FAILURES'], results.map(row));
   for (const size of options.sizes) {
-    const ours = results.find((m) => m.server === 'wirelab' && m.size === size);
-    const theirs = results.find((m) => m.server === 'Postfix' && m.size === size);
-    if (!ours || !theirs) continue;
-    const cpu = ours.cpuMsPerMessage && theirs.cpuMsPerMessage ? `; CPU per message, Postfix/wirelab = ${formatRatio(theirs.cpuMsPerMessage, ours.cpuMsPerMessage)}` : '';
-    print(`  ${formatSize(size)}: rate, wirelab/Postfix = ${formatRatio(rate(ours), rate(theirs))}${cpu}`);
+    const comparison = compare(results, size);
+    if (comparison.rateRatios.length > 0) print(`  ${describeComparison(comparison)}`);
   }
   print('  P50/P99: from the final dot handed to the socket to its 250. 250s: every accepted message, warm-up included.');
   print('  CPU/MSG: CPU time of all the server\'s processes and threads per accepted message, delivery included. On a busy machine');
