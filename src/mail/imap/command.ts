@@ -20,8 +20,8 @@ export interface ImapSession {
   /** The one place the state changes; the tap records every change. */
   setState(next: ImapState): void;
   capabilities(): string[];
-  /** Queues response bytes; resolves when the client is keeping up (back-pressure for big FETCHes). */
-  send(data: Buffer | string): Promise<void>;
+  /** Queues response bytes (a response may come in pieces); resolves when the client is keeping up (back-pressure for big FETCHes). */
+  send(data: Buffer | string | readonly Buffer[]): Promise<void>;
   /** Sends `+ text` and returns the client's next line (AUTHENTICATE); `secret` keeps it out of the transcript. */
   continuation(text: string, secret: boolean): Promise<string | undefined>;
   /** IDLE (RFC 2177): pushes mailbox changes until the client sends DONE. Returns what ended it. */

@@ -18,6 +18,8 @@ import { describeState, type ImapState } from './state.js';
 
 /** Queued output is handed to the socket, and the session waits for it to drain, past this many bytes. */
 const OUTPUT_CHUNK = 256 * 1024;
+/** Pieces this large are written on their own rather than copied into a joined write. */
+const DIRECT_WRITE = 8 * 1024;
 
 /** One IMAP connection: reads commands, passes each through the gate, runs it, answers (RFC 3501 §2.2). */
 export class Session implements ImapSession {
@@ -72,10 +74,12 @@ export class Session implements ImapSession {
     this.tap.note('state', describeState(next));
   }
 
-  async send(data: Buffer | string): Promise<void> {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.output.push(bytes);
-    this.outputBytes += bytes.length;
+  async send(data: Buffer | string | readonly Buffer[]): Promise<void> {
+    const pieces = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : Buffer.isBuffer(data) ? [data] : data;
+    for (const piece of pieces) {
+      this.output.push(piece);
+      this.outputBytes += piece.length;
+    }
     if (this.outputBytes >= OUTPUT_CHUNK) {
       this.flushOutput();
       await this.conn.flush();
@@ -222,11 +226,27 @@ export class Session implements ImapSession {
     return false;
   }
 
+  /**
+   * Hands queued output to the connection: small pieces joined into one write, large ones (message
+   * bodies) written as they are, so a FETCH BODY[] never copies the message again.
+   */
   private flushOutput(): void {
     if (this.outputBytes === 0) return;
-    const data = this.output.length === 1 ? this.output[0]! : Buffer.concat(this.output, this.outputBytes);
+    let small: Buffer[] = [];
+    const writeSmall = (): void => {
+      if (small.length > 0) this.conn.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+      small = [];
+    };
+    for (const piece of this.output) {
+      if (piece.length < DIRECT_WRITE) {
+        small.push(piece);
+      } else {
+        writeSmall();
+        this.conn.write(piece);
+      }
+    }
+    writeSmall();
     this.output = [];
     this.outputBytes = 0;
-    this.conn.write(data);
   }
 }

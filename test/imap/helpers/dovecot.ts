@@ -9,6 +9,8 @@ import { hasCommand } from '../../helpers/run.js';
 const MAIL_UID = 65534;
 
 export interface RunningDovecot {
+  /** The master process; its descendants do the work. */
+  pid: number;
   imapPort: number;
   pop3Port: number;
   /** The Maildir of a user. */
@@ -124,6 +126,7 @@ service pop3-login {
     throw err;
   }
   return {
+    pid: child.pid!,
     imapPort,
     pop3Port,
     maildirOf: (user) => join(mail, user, 'Maildir'),

@@ -7,7 +7,6 @@ import { needsMessage, renderFetch } from '../fetch/render.js';
 import type { SequenceSet } from '../protocol/sequence-set.js';
 import type { Token } from '../protocol/tokens.js';
 import { code } from '../responses.js';
-import type { MessageRef } from '../selected-folder.js';
 import { SELECTED } from './states.js';
 import { selectedFolder } from './user-mailbox.js';
 
@@ -48,17 +47,20 @@ function fetchCommand(byUid: boolean): RegisteredCommand {
         }
       }
       const readsMessage = items.some(needsMessage);
-      const reads: Promise<Read>[] = [];
-      const startRead = (ref: MessageRef | undefined): void => {
-        if (ref) reads.push(view.read(ref.info.uid).then((bytes) => ({ ok: true, bytes }), (error: unknown) => ({ ok: false, error })));
+      // Reads run a few messages ahead of the one being answered, so disk and network overlap; each
+      // buffer is dropped once answered, so a FETCH 1:* holds only the window in memory.
+      const ahead = new Map<number, Promise<Read>>();
+      const startRead = (i: number): void => {
+        const ref = targets[i];
+        if (readsMessage && ref && !ahead.has(i)) ahead.set(i, view.read(ref.info.uid).then((bytes) => ({ ok: true, bytes }), (error: unknown) => ({ ok: false, error })));
       };
-      if (readsMessage) targets.slice(0, READ_AHEAD).forEach(startRead);
       let expunged = false;
       for (const [i, ref] of targets.entries()) {
         let message: Buffer | undefined;
         if (readsMessage) {
-          startRead(targets[i + READ_AHEAD]);
-          const read = await reads[i]!;
+          for (let k = i; k <= i + READ_AHEAD; k += 1) startRead(k);
+          const read = await ahead.get(i)!;
+          ahead.delete(i);
           if (!read.ok) {
             // Expunged by another session while this view still numbers it (RFC 3501 §7.4.1).
             if (read.error instanceof MailStoreError && read.error.code === 'EXPUNGED') {

@@ -17,7 +17,7 @@ export function needsMessage(item: FetchItem): boolean {
  * `* seq FETCH (…)` for one message: UID first when asked for (always with UID FETCH), then the items
  * in the order requested, then FLAGS when reading set \Seen and FLAGS was not asked for (RFC 3501 §6.4.5).
  */
-export function renderFetch(folder: SelectedFolder, seq: number, info: MessageInfo, items: readonly FetchItem[], message: Buffer | undefined, flagsChanged: boolean): Buffer {
+export function renderFetch(folder: SelectedFolder, seq: number, info: MessageInfo, items: readonly FetchItem[], message: Buffer | undefined, flagsChanged: boolean): Buffer[] {
   let mime: MimePart | undefined;
   const parsed = (bytes: Buffer): MimePart => (mime ??= parseMime(bytes));
   const out = new ResponseBuilder().raw(`* ${seq} FETCH (`);
@@ -59,5 +59,5 @@ export function renderFetch(folder: SelectedFolder, seq: number, info: MessageIn
     }
   }
   if (flagsChanged && !items.some((i) => i.kind === 'flags')) key('FLAGS').value(folder.flagsOf(info));
-  return out.raw(')\r\n').build();
+  return out.raw(')\r\n').pieces();
 }

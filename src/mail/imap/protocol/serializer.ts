@@ -91,8 +91,14 @@ export class ResponseBuilder {
 
   /** The response so far as one buffer. */
   build(): Buffer {
+    const chunks = this.pieces();
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** The response so far as its pieces, literals not copied (a FETCH BODY[] answer goes out as it was read). */
+  pieces(): Buffer[] {
     this.flushText();
-    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return this.chunks;
   }
 
   private flushText(): void {

@@ -1,0 +1,155 @@
+/**
+ * bench/imap: for a 2,000-message mailbox and 4 parallel clients — FETCH BODY[] messages/s,
+ * connect + LOGIN + SELECT + LOGOUT per second, and peak memory — for wirelab and, when installed,
+ * Dovecot in the same run. Run: `npx tsc -p . && node dist/bench/imap/main.js [--messages N] [--clients N] [--rounds N]`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dovecotInstalled, giveToMailUser, startDovecot } from '../../test/imap/helpers/dovecot.js';
+import { startLabProcess } from '../lib/lab-process.js';
+import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { treeCpuSeconds } from '../lib/proc.js';
+import { formatCount, formatMegabytes, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
+import { linkBenchMaildir, writeBenchMaildir } from '../pop3/mailbox.js';
+import { fetchAll, loginSelectLogout, type FetchRun, type LoginRun } from './load.js';
+import { startUntappedLab } from './untapped.js';
+
+const USER = 'bench1';
+const PASSWORD = 'password';
+
+interface Figures {
+  fetch: FetchRun;
+  /** Server CPU seconds during the measured FETCH pass. */
+  fetchCpu: number;
+  login: LoginRun;
+  peakBytes: number | undefined;
+}
+
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '2000' }, clients: { type: 'string', default: '4' }, rounds: { type: 'string', default: '100' } },
+});
+const count = Number(values.messages);
+const clients = Number(values.clients);
+const rounds = Number(values.rounds);
+const print = (line: string): void => console.log(line);
+
+/** The same three steps for either server: a warm-up pass (UIDs, \Seen), the measured FETCH pass, then login churn. */
+async function measure(port: number, cpuSeconds: () => Promise<number>): Promise<Omit<Figures, 'peakBytes'>> {
+  await fetchAll(port, clients, USER, PASSWORD, count);
+  const before = await cpuSeconds();
+  const fetch = await fetchAll(port, clients, USER, PASSWORD, count);
+  const fetchCpu = (await cpuSeconds()) - before;
+  const login = await loginSelectLogout(port, clients, USER, PASSWORD, rounds);
+  return { fetch, fetchCpu, login };
+}
+
+const labYaml = `domains:
+  - { name: st.um, mailHost: st.um }
+hosts:
+  - { name: st.um, address: 127.0.0.1 }
+users:
+  - { address: ${USER}@st.um, password: ${PASSWORD} }
+services:
+  imap: { host: st.um, port: 0 }
+`;
+
+print(`bench/imap: ${clients} clients on one ${formatCount(count)}-message mailbox: FETCH BODY[] of every message (batches of 250), then ${rounds} × connect+LOGIN+SELECT+LOGOUT each`);
+const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
+let ours: Figures;
+try {
+  const octets = await writeBenchMaildir(lab.dataDir.maildirOf(`${USER}@st.um`), count);
+  print(`  mailbox: ${formatCount(count)} messages, ${formatMegabytes(octets)} (1.5-31.5 KB each)`);
+  const figures = await measure(lab.endpoint('imap').port, () => lab.cpuSeconds());
+  ours = { ...figures, peakBytes: await lab.peakRssBytes() };
+} finally {
+  await lab.stop().catch((err: unknown) => print(`  (stopping the lab: ${(err as Error).message})`));
+}
+
+// The same lab with the transcript store detached: what the IMAP engine costs without the tap recording every byte.
+const untapped = await startUntappedLab(labYaml, async (dataDir) => void (await writeBenchMaildir(dataDir.maildirOf(`${USER}@st.um`), count)));
+let bare: Figures;
+try {
+  const figures = await measure(untapped.port, () => untapped.cpuSeconds());
+  bare = { ...figures, peakBytes: await untapped.peakRssBytes() };
+} finally {
+  await untapped.stop();
+}
+
+let theirs: Figures | undefined;
+if (dovecotInstalled()) {
+  const source = await mkdtemp(join(tmpdir(), 'wirelab-bench-imap-source-'));
+  const mailRoot = await mkdtemp(join(tmpdir(), 'wirelab-bench-imap-dovecot-'));
+  try {
+    // Dovecot gets the same messages under fresh file names, never the files wirelab has renamed.
+    await writeBenchMaildir(join(source, 'Maildir'), count);
+    await linkBenchMaildir(join(source, 'Maildir'), join(mailRoot, USER, 'Maildir'));
+    await giveToMailUser(mailRoot);
+    const dovecot = await startDovecot([{ name: USER, password: PASSWORD }], mailRoot);
+    try {
+      const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
+      sampler.start();
+      const figures = await measure(dovecot.imapPort, () => treeCpuSeconds(dovecot.pid));
+      theirs = { ...figures, peakBytes: await sampler.stop() };
+    } finally {
+      await dovecot.stop();
+    }
+  } finally {
+    await rm(source, { recursive: true, force: true });
+    await rm(mailRoot, { recursive: true, force: true });
+  }
+} else {
+  print('  Dovecot not installed (apt-get install dovecot-imapd): wirelab figures only');
+}
+
+const fetchRate = (f: Figures): number => f.fetch.messages / f.fetch.seconds;
+const loginRate = (f: Figures): number => f.login.sessions / f.login.seconds;
+const cpuPerFetch = (f: Figures): string => `${((f.fetchCpu * 1e6) / f.fetch.messages).toFixed(0)} µs`;
+const row = (name: string, f: Figures): string[] => [
+  name,
+  formatCount(fetchRate(f)),
+  formatMegabytes(f.fetch.octets / f.fetch.seconds),
+  cpuPerFetch(f),
+  formatCount(loginRate(f)),
+  formatMegabytes(f.peakBytes),
+];
+const rows = [row('wirelab', ours), row('wirelab, no tap', bare)];
+if (theirs) {
+  rows.push(row('Dovecot', theirs));
+  rows.push(['ratio', formatRatio(fetchRate(ours), fetchRate(theirs)), '', formatRatio(ours.fetchCpu, theirs.fetchCpu), formatRatio(loginRate(ours), loginRate(theirs)), '']);
+}
+print('');
+printTable(print, ['SERVER', 'FETCH BODY[] msg/s', 'MB/s', 'CPU/MESSAGE', 'LOGIN+SELECT+LOGOUT/s', 'PEAK MEMORY'], rows);
+print('  (CPU/MESSAGE: server CPU time, all processes and threads, per message in the measured FETCH pass)');
+print('  (peak memory: wirelab = the lab process VmHWM; Dovecot = highest sum of RSS over its processes, sampled every 100 ms)');
+print('  (wirelab, no tap: the same lab with its transcript store detached, so no conversation is recorded to memory or disk)');
+const verdicts: Verdict[] = [
+  {
+    goal: "FETCH BODY[] rate at least Dovecot's",
+    met: theirs ? fetchRate(ours) >= fetchRate(theirs) : undefined,
+    detail: theirs ? `${formatCount(fetchRate(ours))}/s vs ${formatCount(fetchRate(theirs))}/s` : 'Dovecot not installed',
+  },
+  {
+    goal: "login+SELECT+LOGOUT at least half of Dovecot's",
+    met: theirs ? loginRate(ours) >= loginRate(theirs) / 2 : undefined,
+    detail: theirs ? `${formatCount(loginRate(ours))}/s vs ${formatCount(loginRate(theirs))}/s` : 'Dovecot not installed',
+  },
+  {
+    goal: 'peak memory under 200 MB',
+    met: ours.peakBytes === undefined ? undefined : ours.peakBytes < megabytes(200),
+    detail: formatMegabytes(ours.peakBytes),
+  },
+  {
+    goal: "without the tap: FETCH BODY[] rate at least Dovecot's",
+    met: theirs ? fetchRate(bare) >= fetchRate(theirs) : undefined,
+    detail: theirs ? `${formatCount(fetchRate(bare))}/s vs ${formatCount(fetchRate(theirs))}/s` : 'Dovecot not installed',
+  },
+  {
+    goal: 'without the tap: peak memory under 200 MB',
+    met: bare.peakBytes === undefined ? undefined : bare.peakBytes < megabytes(200),
+    detail: formatMegabytes(bare.peakBytes),
+  },
+];
+print('');
+printVerdicts(print, verdicts);
