@@ -1,4 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -48,14 +48,17 @@ export function syncDirectory(dir: string): Promise<void> {
   return syncer.sync();
 }
 
+/** A file's contents: one buffer or string, or parts written in order without being joined first (a large message and the lines added to it). */
+export type FileContents = Buffer | string | readonly Buffer[];
+
 /**
  * Writes a file so that after a crash it is either whole or absent: write to `tmpPath`, fsync,
  * rename to `finalPath`, fsync the directory. Returns once the file is durable.
  */
-export async function writeDurably(tmpPath: string, finalPath: string, data: Buffer | string, mode = 0o600): Promise<void> {
+export async function writeDurably(tmpPath: string, finalPath: string, data: FileContents, mode = 0o600): Promise<void> {
   const handle = await open(tmpPath, 'wx', mode);
   try {
-    await handle.writeFile(data);
+    await writeContents(handle, data);
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -65,6 +68,18 @@ export async function writeDurably(tmpPath: string, finalPath: string, data: Buf
   await handle.close();
   await rename(tmpPath, finalPath);
   await syncDirectory(dirname(finalPath));
+}
+
+async function writeContents(handle: FileHandle, data: FileContents): Promise<void> {
+  if (typeof data === 'string' || Buffer.isBuffer(data)) return handle.writeFile(data);
+  let pending = data.filter((part) => part.length > 0);
+  while (pending.length > 0) {
+    // writev, like write, may stop short (a full disk says so only on the next call): go on from there.
+    let { bytesWritten } = await handle.writev(pending);
+    if (bytesWritten === 0) throw new Error('writev wrote nothing');
+    while (pending.length > 0 && bytesWritten >= pending[0]!.length) bytesWritten -= pending.shift()!.length;
+    if (bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
+  }
 }
 
 /** Replaces a small state file atomically (its tmp sibling sits in the same directory). */

@@ -70,11 +70,9 @@ export class MailAcceptor {
     const local = envelope.recipients.filter((r) => r.route === 'local').map((r) => r.address);
     const queued = envelope.recipients.filter((r) => r.route === 'relay').map((r) => r.address);
     const returnPath = `Return-Path: <${envelope.from}>\r\n`;
-    // Each copy is assembled from its parts in one go, so a large message is copied once per destination, not twice.
+    // A local copy is written from its parts, not joined; the queue's copy is assembled in one go.
     await Promise.all([
-      ...local.map((address) =>
-        deliverToMaildir(this.dataDir.maildirOf(address), Buffer.concat([Buffer.from(`${returnPath}Delivered-To: ${address}\r\n`), trace, data])),
-      ),
+      ...local.map((address) => deliverToMaildir(this.dataDir.maildirOf(address), [Buffer.from(`${returnPath}Delivered-To: ${address}\r\n`), trace, data])),
       queued.length > 0
         ? this.queue.enqueue({ id, from: envelope.from, recipients: queued, receivedAt: at.toISOString(), host: this.hostname }, Buffer.concat([trace, data]))
         : Promise.resolve(),

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeDurably } from '../../lab/durable.js';
 import { crlfSize } from './crlf.js';
 import { notifyDelivered } from './folder-registry.js';
 import { newBaseName } from './maildir-name.js';
-import { writeMessageFile } from './message-file.js';
 
+const LF = 0x0a;
+const CR = 0x0d;
 const ready = new Set<string>();
 
 export async function ensureMaildir(maildir: string): Promise<void> {
@@ -18,10 +20,22 @@ export async function ensureMaildir(maildir: string): Promise<void> {
  * Delivers a message into a Maildir's INBOX (tmp → fsync → new/ → directory fsync) and returns its
  * file name. When this resolves the message survives a crash; sessions with the folder open hear of it.
  */
-export async function deliverToMaildir(maildir: string, message: Buffer): Promise<string> {
+export async function deliverToMaildir(maildir: string, message: Buffer | readonly Buffer[]): Promise<string> {
   await ensureMaildir(maildir);
-  const name = newBaseName(message.length, crlfSize(message));
-  await writeMessageFile(maildir, name, 'new', name, message);
+  const parts = Buffer.isBuffer(message) ? [message] : message;
+  const name = newBaseName(parts.reduce((n, part) => n + part.length, 0), crlfSizeOfParts(parts));
+  // The parts are written one after the other, not joined: a large message is not copied once more.
+  await writeDurably(join(maildir, 'tmp', name), join(maildir, 'new', name), parts);
   notifyDelivered(maildir);
   return name;
+}
+
+/** The message's size with CRLF line ends, part by part: a CR ending one part and an LF starting the next are one line end. */
+function crlfSizeOfParts(parts: readonly Buffer[]): number {
+  let size = 0;
+  parts.forEach((part, i) => {
+    size += crlfSize(part);
+    if (i > 0 && part[0] === LF && parts[i - 1]!.at(-1) === CR) size -= 1;
+  });
+  return size;
 }
