@@ -95,10 +95,11 @@ describe('temporary failures: retried on the lab clock, then delivered or given 
       assert.match(report.text, /gave up after 5\s+days in the queue/);
       assert.match(report.returnedHeaders, /Message-ID: <slow-1@st\.um>/);
 
-      // Tries at 0, 5, 15, 35, 75 minutes, then every 4000 s, and a last one at 5 days: 112 at most
-      // (fewer when the machine is slow, since the wait starts when a try ends).
+      // Tries at 0, 5, 15, 35, 75 minutes, then every 4000 s, and a last one at 5 days: 112 at most.
+      // How many of the 4000 s tries fit depends on the machine's speed (the wait starts when a try
+      // ends, and a lab second is 23 real microseconds here), so only the backoffs and the last try are certain.
       const tries = remote.sessions.flat().filter((l) => l.startsWith('RCPT')).length;
-      assert.ok(tries <= 112 && tries >= 60, `${tries} tries`);
+      assert.ok(tries <= 112 && tries >= 6, `${tries} tries`);
       t.diagnostic(`${tries} tries in ${elapsed} ms before the give-up`);
       const notices = (await maildirMessages(inbox)).filter((m) => /MAILER-DAEMON/.test(m.bytes.toString()));
       assert.equal(notices.length, 2, 'one warning, one bounce');
