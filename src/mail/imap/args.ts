@@ -70,15 +70,6 @@ export const sequenceSet: ArgParser<SequenceSet> = (token) => {
   return set;
 };
 
-export function number(what: string): ArgParser<number> {
-  return (token) => {
-    if (token.kind !== 'atom' || !/^\d{1,10}$/.test(token.value) || Number(token.value) > 4294967295) {
-      throw bad(`Expected ${what} (a number), found ${describeToken(token)}`);
-    }
-    return Number(token.value);
-  };
-}
-
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 /**

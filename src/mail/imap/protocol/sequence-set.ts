@@ -26,10 +26,6 @@ export class SequenceSet {
     return new SequenceSet(ranges);
   }
 
-  static of(numbers: readonly number[]): SequenceSet {
-    return new SequenceSet(numbers.map((n) => ({ from: n, to: n })));
-  }
-
   /** Whether `n` is in the set, `*` standing for `star` (a range matches in either order, RFC 3501 §9). */
   has(n: number, star: number): boolean {
     for (const range of this.ranges) {
@@ -48,10 +44,6 @@ export class SequenceSet {
       if (to !== '*') max = Math.max(max, to);
     }
     return max;
-  }
-
-  usesStar(): boolean {
-    return this.ranges.some((r) => r.from === '*' || r.to === '*');
   }
 }
 
