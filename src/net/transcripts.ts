@@ -18,6 +18,8 @@ export type WireEvent =
       omitted?: number;
     };
 
+const NOTHING = Buffer.alloc(0);
+
 export function toWire(event: TapEvent, showSecrets: boolean): WireEvent {
   if (event.type !== 'data') return event;
   const out: WireEvent = { type: 'data', conn: event.conn, at: event.at, from: event.from, size: event.bytes.length };
@@ -111,7 +113,9 @@ export class TranscriptStore {
 
   private record(event: TapEvent): void {
     const kept = this.keep(event);
-    this.append(kept ?? event);
+    // On disk as in memory, what is past a conversation's budget is counted, not copied: JSON-escaping
+    // every byte of every FETCH or RETR cost more CPU than serving them.
+    this.append(kept ?? (event.type === 'data' ? { ...event, bytes: NOTHING, omitted: event.bytes.length + (event.omitted ?? 0) } : event));
     for (const listener of this.listeners) listener(kept ?? event);
   }
 

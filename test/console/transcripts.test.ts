@@ -78,3 +78,19 @@ test('transcript files rotate on disk, keeping only the newest maxFiles', async 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('on disk, events past the budget are counted, not copied', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wirelab-tap-'));
+  const store = new TranscriptStore({ maxConversations: 10, maxBytesPerConversation: 4096, directory: dir });
+  try {
+    talk(1, 200, 100);
+    await store.close();
+    const lines = (await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')))).join('').trim().split('\n');
+    const data = lines.map((l) => JSON.parse(l) as { type: string; text?: string; omitted?: number }).filter((e) => e.type === 'data');
+    assert.equal(data.length, 200, 'every event is on disk');
+    const counted = data.filter((e) => e.text === '' && e.omitted === 100);
+    assert.ok(counted.length > 100, `${counted.length} size-only records`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
