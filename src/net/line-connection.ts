@@ -200,15 +200,15 @@ export class LineConnection {
     }
   }
 
-  /** Exactly `n` bytes (an IMAP literal), or the end of the connection. */
-  async readExact(n: number): Promise<{ kind: 'bytes'; bytes: Buffer } | { kind: 'end'; reason: EndReason }> {
+  /** Exactly `n` bytes (an IMAP literal), or the end of the connection; `redacted` is what the transcript shows when they are a secret. */
+  async readExact(n: number, redacted?: string): Promise<{ kind: 'bytes'; bytes: Buffer } | { kind: 'end'; reason: EndReason }> {
     while (this.queue.length < n) {
       if (this.ended) return { kind: 'end', reason: this.ended };
       await this.waitForData(true);
     }
     const bytes = this.queue.take(n);
     this.resumeIfDrained();
-    this.options.tap.data('client', bytes);
+    this.options.tap.data('client', bytes, redacted);
     return { kind: 'bytes', bytes };
   }
 

@@ -111,11 +111,16 @@ test('the transcript hides LOGIN passwords and AUTHENTICATE responses, and recor
   const other = await RawImap.connect(port);
   await other.command('t3', `AUTHENTICATE PLAIN ${plain}`);
   other.close();
+  // The password as a literal (LITERAL+, RFC 7888): its bytes must not reach the transcript either.
+  const literal = await RawImap.connect(port);
+  literal.socket.write('t1 LOGIN user2 {8+}\r\npassword\r\n');
+  await new Promise((r) => setTimeout(r, 2500));
+  literal.close();
   await new Promise((r) => setTimeout(r, 200));
   const conversations = lab.transcripts
     .list()
     .filter((c) => c.open.kind === 'imap' && c.events.some((e) => e.type === 'data' && /^t[13] /.test(e.redacted ?? e.bytes.toString('utf8'))));
-  assert.equal(conversations.length, 2);
+  assert.equal(conversations.length, 3);
   const clientLines = conversations.flatMap((c) => c.events.flatMap((e) => (e.type === 'data' && e.from === 'client' ? [e.redacted ?? e.bytes.toString('utf8')] : [])));
   assert.ok(clientLines.some((l) => /^t1 LOGIN user2 \*+/.test(l)), clientLines.join('|'));
   assert.ok(clientLines.some((l) => /^t3 AUTHENTICATE PLAIN \*+/.test(l)));

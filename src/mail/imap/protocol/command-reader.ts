@@ -65,7 +65,8 @@ async function readFrame(conn: LineConnection, limits: FrameLimits, context: Rea
       return { kind: 'refused', ...(head.tag ? { tag: head.tag } : {}), reason, tooBig: !tooMany, fatal: !marker.synchronizing };
     }
     if (marker.synchronizing) sendContinuation();
-    const literal = await conn.readExact(marker.size);
+    // LOGIN's literals are its user name and password: the transcript shows neither (RFC 3501 §6.2.3 allows both as literals).
+    const literal = await conn.readExact(marker.size, head.name === 'LOGIN' ? '******** (LOGIN literal)' : undefined);
     if (literal.kind === 'end') return literal;
     literals.push(literal.bytes);
     context.continuing = head.name;
