@@ -38,7 +38,7 @@ export async function startLabProcess(options: LabProcessOptions): Promise<LabPr
   const configFile = join(root, 'lab.yaml');
   const dataDir = new DataDir(join(root, 'data'));
   await writeFile(configFile, options.configYaml);
-  const child = spawn(process.execPath, [CLI, 'up', '--config', configFile, '--data', dataDir.root, '--log-level', options.logLevel ?? 'warn'], {
+  const child = spawn(process.execPath, [...labNodeArgs(), CLI, 'up', '--config', configFile, '--data', dataDir.root, '--log-level', options.logLevel ?? 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -73,6 +73,14 @@ export async function startLabProcess(options: LabProcessOptions): Promise<LabPr
       if (code !== 0) throw new Error(`wirelab up exited with ${code ?? 'a signal'} when stopped:\n${output}`);
     },
   };
+}
+
+/**
+ * Extra Node options for the lab process only, from BENCH_LAB_NODE_ARGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a bench's server time goes; NODE_OPTIONS refuses those.
+ */
+function labNodeArgs(): string[] {
+  return (process.env.BENCH_LAB_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 }
 
 /** The lab writes run/lab.json once every service listens; it may be read half-written, so a parse failure means "not yet". */

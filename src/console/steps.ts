@@ -3,7 +3,7 @@ import { decodeMessage, type DnsMessage } from '../dns/wire/message.js';
 import { rcodeName } from '../dns/rcodes.js';
 import { opcodeName, typeName } from '../dns/wire/constants.js';
 import { recordBrief } from '../dns/zone/rr-text.js';
-import type { Conversation } from '../net/transcripts.js';
+import { droppedSummary, type Conversation } from '../net/transcripts.js';
 import type { DataEvent, TapEvent } from '../net/tap.js';
 import type { ConversationSteps, Side, Step, StepLine, TranscriptView } from './api-types.js';
 import { summarize } from './conversation-view.js';
@@ -32,8 +32,8 @@ export function conversationSteps(conv: Conversation, view: TranscriptView): Con
     if (view === 'server' || step.kind !== 'note') steps.push(step);
   });
   if (conv.dropped) {
-    const { events, client, server } = conv.dropped;
-    const text = `${events} later events (${client + server} bytes) were counted but not kept: the tap's memory budget for one conversation (tap.maxBytesPerConversation) was spent`;
+    const events = conv.dropped.events;
+    const text = droppedSummary(conv.dropped);
     const last = steps.at(-1);
     steps.splice(last?.kind === 'close' ? -1 : steps.length, 0, { index: conv.events.length, at: last?.at ?? conv.open.at, kind: 'note', label: `${events} events not kept`, lines: [{ text }], size: 0 });
   }

@@ -18,8 +18,6 @@ export type WireEvent =
       omitted?: number;
     };
 
-const NOTHING = Buffer.alloc(0);
-
 export function toWire(event: TapEvent, showSecrets: boolean): WireEvent {
   if (event.type !== 'data') return event;
   const out: WireEvent = { type: 'data', conn: event.conn, at: event.at, from: event.from, size: event.bytes.length };
@@ -53,6 +51,12 @@ export interface Conversation {
   dropped?: { events: number; client: number; server: number };
 }
 
+/** What a conversation's transcript says about the events past its budget. */
+export function droppedSummary(dropped: NonNullable<Conversation['dropped']>): string {
+  const { events, client, server } = dropped;
+  return `${events} later events (${client + server} bytes) were counted but not kept: the tap's memory budget for one conversation (tap.maxBytesPerConversation) was spent`;
+}
+
 export interface TranscriptStoreOptions {
   maxConversations: number;
   maxBytesPerConversation: number;
@@ -66,8 +70,8 @@ export interface TranscriptStoreOptions {
 
 /**
  * Keeps the most recent conversations in memory — at most `maxConversations`, each at most
- * `maxBytesPerConversation` of bytes and per-event overhead — and appends every event, secrets redacted,
- * to JSON-lines files in the data directory, keeping the newest `maxFiles` of `rotateBytes` each.
+ * `maxBytesPerConversation` of bytes and per-event overhead — and appends the events it keeps, secrets
+ * redacted, to JSON-lines files in the data directory, keeping the newest `maxFiles` of `rotateBytes` each.
  * Live listeners get every event.
  */
 export class TranscriptStore {
@@ -113,10 +117,16 @@ export class TranscriptStore {
 
   private record(event: TapEvent): void {
     const kept = this.keep(event);
-    // On disk as in memory, what is past a conversation's budget is counted, not copied: JSON-escaping
-    // every byte of every FETCH or RETR cost more CPU than serving them.
-    this.append(kept ?? (event.type === 'data' ? { ...event, bytes: NOTHING, omitted: event.bytes.length + (event.omitted ?? 0) } : event));
+    // On disk as in memory, what is past a conversation's budget is counted, not written: a line per
+    // FETCH or RETR cost more CPU than serving it. The count goes to disk when the conversation closes.
+    if (kept?.type === 'close') this.appendDropped(kept);
+    if (kept) this.append(kept);
     for (const listener of this.listeners) listener(kept ?? event);
+  }
+
+  private appendDropped(close: Extract<TapEvent, { type: 'close' }>): void {
+    const dropped = this.conversations.get(close.conn)?.dropped;
+    if (dropped) this.append({ type: 'note', conn: close.conn, at: close.at, topic: 'info', text: droppedSummary(dropped) });
   }
 
   /** The event as stored (a data event cut to the budget), or undefined when the budget is spent. */

@@ -22,6 +22,8 @@ export interface ImapSession {
   capabilities(): string[];
   /** Queues response bytes (a response may come in pieces); resolves when the client is keeping up (back-pressure for big FETCHes). */
   send(data: Buffer | string | readonly Buffer[]): Promise<void>;
+  /** `send` for a loop of responses: a promise to wait for only when the client is behind, else undefined. */
+  queue(data: Buffer | string | readonly Buffer[]): Promise<void> | undefined;
   /** Sends `+ text` and returns the client's next line (AUTHENTICATE); `secret` keeps it out of the transcript. */
   continuation(text: string, secret: boolean): Promise<string | undefined>;
   /** IDLE (RFC 2177): pushes mailbox changes until the client sends DONE. Returns what ended it. */

@@ -75,15 +75,23 @@ export class Session implements ImapSession {
   }
 
   async send(data: Buffer | string | readonly Buffer[]): Promise<void> {
+    await this.queue(data);
+  }
+
+  /**
+   * Adds to the output; once a chunk has built up it goes to the connection, and the promise returned
+   * then resolves when the kernel has taken it. Undefined otherwise, so a FETCH of thousands of
+   * messages does not wait once per message.
+   */
+  queue(data: Buffer | string | readonly Buffer[]): Promise<void> | undefined {
     const pieces = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : Buffer.isBuffer(data) ? [data] : data;
     for (const piece of pieces) {
       this.output.push(piece);
       this.outputBytes += piece.length;
     }
-    if (this.outputBytes >= OUTPUT_CHUNK) {
-      this.flushOutput();
-      await this.conn.flush();
-    }
+    if (this.outputBytes < OUTPUT_CHUNK) return undefined;
+    this.flushOutput();
+    return this.conn.flush();
   }
 
   async continuation(text: string, secret: boolean): Promise<string | undefined> {

@@ -64,7 +64,8 @@ export class Maildrop {
 
   /** The message's bytes (CRLF); RETR marks it to be flagged \Seen at QUIT, TOP does not. EXPUNGED if an IMAP session removed it. */
   async read(number: number, markRetrieved: boolean): Promise<Buffer> {
-    const bytes = await this.view.read(this.message(number).uid);
+    const uid = this.message(number).uid;
+    const bytes = this.view.readNow(uid) ?? (await this.view.read(uid));
     if (markRetrieved) this.retrieved.add(number);
     return bytes;
   }

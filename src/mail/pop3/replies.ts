@@ -77,9 +77,11 @@ export type ReplyName = keyof typeof REPLIES;
 /** Fills `{placeholders}` with values cleaned of control characters, so nothing a client sent can inject a line. */
 export function formatReply(name: ReplyName, values: Record<string, string | number> = {}): string {
   const def: ReplyDefinition = REPLIES[name];
-  const text = def.text.replace(/\{(\w+)\}/g, (_, key: string) => printable(String(values[key] ?? '')));
-  const parts = [def.ok ? '+OK' : '-ERR', def.code ? `[${def.code}]` : '', text].filter((p) => p !== '');
-  return `${parts.join(' ')}\r\n`;
+  // Called for every RETR and LIST line: the placeholder scan runs only for texts that have one.
+  const text = def.text.includes('{') ? def.text.replace(/\{(\w+)\}/g, (_, key: string) => printable(String(values[key] ?? ''))) : def.text;
+  const status = def.ok ? '+OK' : '-ERR';
+  const head = def.code ? `${status} [${def.code}]` : status;
+  return text === '' ? `${head}\r\n` : `${head} ${text}\r\n`;
 }
 
 export function isError(name: ReplyName): boolean {

@@ -109,6 +109,10 @@ export class MaildirFolderView implements FolderView {
     return this.folder.read(uid);
   }
 
+  readNow(uid: number): Buffer | undefined {
+    return this.folder.readNow(uid);
+  }
+
   async storeFlags(uids: readonly number[], operation: FlagOperation, flags: readonly Flag[]): Promise<MessageInfo[]> {
     this.refuseIfReadOnly();
     const changed = await this.folder.setFlags(this.inView(uids), operation, flags, this);

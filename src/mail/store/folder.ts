@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { copyFile, link, readFile, rename, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from '../../lab/durable.js';
@@ -11,6 +10,7 @@ import { formatFileName, newBaseName, parseFileName } from './maildir-name.js';
 import { readFileFacts, type FileFacts } from './file-facts.js';
 import { applyFlagOperation, flagsOfLetters, keywordsAmong, lettersOfFlags } from './message-flags.js';
 import { Mutex } from './mutex.js';
+import { readMessageFileSync } from './message-file.js';
 import { UidListFile } from './uidlist-file.js';
 import { allocateUidValidity } from './uidvalidity.js';
 import type { Flag, FlagOperation } from './types.js';
@@ -163,19 +163,37 @@ export class Folder {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const message = this.byUid.get(uid);
       if (!message) break;
+      const now = this.readNow(uid);
+      if (now) return now;
       try {
-        const path = this.fileOf(message);
-        // A small message is read at once: from the page cache that takes microseconds, fewer than the
-        // four thread-pool round trips (open, fstat, read, close) of an asynchronous read. Large ones are
-        // read asynchronously, so one big RETR or FETCH never stalls the other sessions.
-        const bytes = message.diskSize <= SYNC_READ_LIMIT ? readFileSync(path) : await readFile(path);
-        return message.size === message.diskSize ? bytes : toCrlf(bytes);
+        // Large messages are read asynchronously, so one big RETR or FETCH never stalls the other sessions.
+        if (message.diskSize > SYNC_READ_LIMIT) return this.withCrlf(message, await readFile(this.fileOf(message)));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await this.refresh(true);
       }
+      // The file was renamed or removed by another program since the last scan.
+      await this.refresh(true);
     }
     throw new MailStoreError('EXPUNGED', `message ${uid} has been expunged`);
+  }
+
+  /**
+   * A small message is read at once: from the page cache that takes microseconds, fewer than the
+   * thread-pool round trips (open, read, close) and promises of an asynchronous read.
+   */
+  readNow(uid: number): Buffer | undefined {
+    const message = this.byUid.get(uid);
+    if (!message || message.diskSize > SYNC_READ_LIMIT) return undefined;
+    try {
+      return this.withCrlf(message, readMessageFileSync(this.fileOf(message), message.diskSize));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  private withCrlf(message: StoredMessage, bytes: Buffer): Buffer {
+    return message.size === message.diskSize ? bytes : toCrlf(bytes);
   }
 
   /** Changes flags by renaming files in cur/, durably; returns the messages whose flags changed. */
@@ -355,7 +373,8 @@ export class Folder {
   }
 
   private fileOf(message: StoredMessage): string {
-    return join(this.path, message.dir, message.fileName);
+    // Joined by hand: path.join normalizes on every call, and every RETR and FETCH asks.
+    return `${this.path}/${message.dir}/${message.fileName}`;
   }
 
   private get uidListPath(): string {

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from '../../lab/durable.js';
@@ -23,4 +24,20 @@ export async function writeMessageFile(folder: string, base: string, dir: Messag
   await handle.close();
   await rename(tmp, join(folder, dir, fileName));
   await syncDirectory(join(folder, dir));
+}
+
+/**
+ * A message file whose size the scan already knows, read at once: open, one read, close. Maildir files
+ * never change once written, so the fstat and end-of-file read of readFileSync are saved on every RETR
+ * and FETCH; a file that is not the size it was is read whole.
+ */
+export function readMessageFileSync(path: string, knownSize: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(knownSize + 1);
+    const read = readSync(fd, buffer, 0, knownSize + 1, 0);
+    return read <= knownSize ? buffer.subarray(0, read) : readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -162,6 +162,11 @@ export interface FolderView {
 
   /** The message's bytes with CRLF line ends (files with bare LF, as other programs write them, are converted). EXPUNGED if it is gone. */
   read(uid: number): Promise<Buffer>;
+  /**
+   * The same bytes without waiting, when the message is small and its file is where the index says;
+   * undefined otherwise (then `read`). FETCH and RETR serve most messages this way.
+   */
+  readNow(uid: number): Buffer | undefined;
   /** Changes flags; returns the messages whose flags changed (for FETCH responses unless .SILENT). READ_ONLY in EXAMINE. */
   storeFlags(uids: readonly number[], operation: FlagOperation, flags: readonly Flag[]): Promise<MessageInfo[]>;
   /** Removes the given messages that carry \Deleted, or all \Deleted ones (EXPUNGE, UID EXPUNGE, CLOSE). */

@@ -10,11 +10,6 @@ import { code } from '../responses.js';
 import { SELECTED } from './states.js';
 import { selectedFolder } from './user-mailbox.js';
 
-/** Message files read ahead of the one being answered, so disk and network overlap. */
-const READ_AHEAD = 8;
-
-type Read = { ok: true; bytes: Buffer } | { ok: false; error: unknown };
-
 function parseFetch(byUid: boolean): (tokens: Token[]) => { set: SequenceSet; items: FetchItem[] } {
   return (tokens) => {
     if (tokens.length !== 2) throw bad('FETCH needs messages and items, like FETCH 1:* (FLAGS) or FETCH 1 BODY[]');
@@ -47,31 +42,23 @@ function fetchCommand(byUid: boolean): RegisteredCommand {
         }
       }
       const readsMessage = items.some(needsMessage);
-      // Reads run a few messages ahead of the one being answered, so disk and network overlap; each
-      // buffer is dropped once answered, so a FETCH 1:* holds only the window in memory.
-      const ahead = new Map<number, Promise<Read>>();
-      const startRead = (i: number): void => {
-        const ref = targets[i];
-        if (readsMessage && ref && !ahead.has(i)) ahead.set(i, view.read(ref.info.uid).then((bytes) => ({ ok: true, bytes }), (error: unknown) => ({ ok: false, error })));
-      };
       let expunged = false;
-      for (const [i, ref] of targets.entries()) {
+      for (const ref of targets) {
         let message: Buffer | undefined;
         if (readsMessage) {
-          for (let k = i; k <= i + READ_AHEAD; k += 1) startRead(k);
-          const read = await ahead.get(i)!;
-          ahead.delete(i);
-          if (!read.ok) {
+          message = view.readNow(ref.info.uid);
+          try {
+            message ??= await view.read(ref.info.uid);
+          } catch (err) {
             // Expunged by another session while this view still numbers it (RFC 3501 §7.4.1).
-            if (read.error instanceof MailStoreError && read.error.code === 'EXPUNGED') {
-              expunged = true;
-              continue;
-            }
-            throw read.error;
+            if (!(err instanceof MailStoreError && err.code === 'EXPUNGED')) throw err;
+            expunged = true;
+            continue;
           }
-          message = read.bytes;
         }
-        await session.send(renderFetch(folder, ref.seq, ref.info, items, message, marked.has(ref.info.uid)));
+        // Waits only when a chunk of output has built up and the client is slow to take it.
+        const backPressure = session.queue(renderFetch(folder, ref.seq, ref.info, items, message, marked.has(ref.info.uid)));
+        if (backPressure) await backPressure;
       }
       if (expunged) throw no('Some of the messages were expunged by another session', code('EXPUNGEISSUED'));
     },
