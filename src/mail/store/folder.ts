@@ -71,6 +71,7 @@ export class Folder {
   private readonly listeners = new Set<ChangeListener>();
   private refreshRunning: Promise<void> | undefined;
   private refreshQueued: Promise<void> | undefined;
+  private queuedForce = false;
 
   private constructor(
     readonly path: string,
@@ -141,8 +142,9 @@ export class Folder {
   }
 
   /**
-   * Picks up changes made on disk by others when the directories changed since the last scan.
-   * Calls that arrive while a refresh runs share the next one, so a burst costs two scans.
+   * Picks up changes made on disk by others when the directories changed since the last scan (or
+   * always, forced). Calls that arrive while a refresh runs share the next one, forced only if one of
+   * them asked: four sessions checking at once must not cost four scans of a big folder.
    */
   refresh(force = false): Promise<void> {
     if (!this.refreshRunning) {
@@ -151,9 +153,12 @@ export class Folder {
       });
       return this.refreshRunning;
     }
+    this.queuedForce ||= force;
     this.refreshQueued ??= this.refreshRunning.then(() => {
+      const forced = this.queuedForce;
       this.refreshQueued = undefined;
-      return this.refresh(true);
+      this.queuedForce = false;
+      return this.refresh(forced);
     });
     return this.refreshQueued;
   }
