@@ -17,9 +17,19 @@ export type FolderResolver = (name: string) => Promise<Folder>;
 
 const NOTHING_EXPUNGED: ExpungeResult = { sequences: [], uids: [] };
 
-/** A view's frozen copy of what it last told its client about a message. */
+/** Each message's latest frozen info, shared by every view that reports that state of it. */
+const sharedInfos = new WeakMap<StoredMessage, { modseq: number; info: MessageInfo }>();
+
+/**
+ * A view's frozen copy of what it last told its client about a message. Views share the copy until
+ * the flags change (modseq), so a SELECT of 2,000 messages allocates an array, not 4,000 objects.
+ */
 function infoOf(message: StoredMessage): MessageInfo {
-  return Object.freeze({ uid: message.uid, flags: Object.freeze([...message.flags]), internalDate: message.internalDate, size: message.size });
+  const shared = sharedInfos.get(message);
+  if (shared?.modseq === message.modseq) return shared.info;
+  const info = Object.freeze({ uid: message.uid, flags: Object.freeze([...message.flags]), internalDate: message.internalDate, size: message.size });
+  sharedInfos.set(message, { modseq: message.modseq, info });
+  return info;
 }
 
 /**
