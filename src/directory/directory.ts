@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { replaceDurably } from '../lab/durable.js';
 import { WirelabError } from '../lab/errors.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, hashPasswordNow, verifyPassword } from './password.js';
 
 /** The password the seed uses for every demo account; the lab refuses to leave loopback while it is in use. */
 export const DEMO_PASSWORD = 'password';
@@ -93,14 +93,12 @@ export class Directory {
     await this.save(this.users.filter((u) => u.address !== normalized));
   }
 
-  /** Creates the config's accounts that do not exist yet; existing ones keep the password they have. */
+  /** Creates the config's accounts that do not exist yet (at startup, so hashed on this thread); existing ones keep the password they have. */
   async seed(accounts: { address: string; password: string }[]): Promise<void> {
     this.reload(true);
     const missing = accounts.filter((a) => !this.users.some((u) => u.address === normalizeAddress(a.address)));
     if (missing.length === 0) return;
-    const created = await Promise.all(
-      missing.map(async (a) => ({ address: normalizeAddress(a.address), hash: await hashPassword(a.password), created: new Date().toISOString() })),
-    );
+    const created = missing.map((a) => ({ address: normalizeAddress(a.address), hash: hashPasswordNow(a.password), created: new Date().toISOString() }));
     await this.save([...this.users, ...created]);
   }
 

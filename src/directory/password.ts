@@ -1,7 +1,9 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
+/** N=16384, r=8 needs 16 MB; OpenSSL's default cap is 32 MB. */
+const MAX_MEMORY = 64 * 1024 * 1024;
 
 /** Each scrypt holds 16 MB while it runs: two at a time keep both cores busy without a login burst costing memory. */
 const MAX_CONCURRENT = 2;
@@ -27,7 +29,7 @@ async function derive(password: string, salt: Buffer, options: ScryptOptions): P
   await acquire();
   try {
     return await new Promise<Buffer>((resolve, reject) => {
-      scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key)));
+      scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...options, maxmem: MAX_MEMORY }, (err, key) => (err ? reject(err) : resolve(key)));
     });
   } finally {
     release();
@@ -37,11 +39,24 @@ async function derive(password: string, salt: Buffer, options: ScryptOptions): P
 /** A salted scrypt hash as `scrypt$N$r$p$salt$key` (base64), the only form a password is ever stored in. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  const stored = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  return stored(password, salt, await derive(password, salt, PARAMS));
+}
+
+/**
+ * hashPassword on this thread, for the accounts a lab creates as it starts, before anything listens.
+ * A thread-pool thread's allocator keeps a 16 MB scrypt buffer for good once glibc has raised its mmap
+ * threshold (after the first one); on the main thread the same memory goes on to hold message buffers.
+ */
+export function hashPasswordNow(password: string): string {
+  const salt = randomBytes(16);
+  return stored(password, salt, scryptSync(password.normalize('NFC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: MAX_MEMORY }));
+}
+
+function stored(password: string, salt: Buffer, key: Buffer): string {
+  const hash = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
   // This process has just seen the password match: the lab's configured users log in without a second scrypt.
-  remember(stored, passwordMac(password));
-  return stored;
+  remember(hash, passwordMac(password));
+  return hash;
 }
 
 /**

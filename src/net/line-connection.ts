@@ -64,8 +64,21 @@ export class LineConnection {
   private readonly onEnd = (): void => this.finish('eof');
   private readonly onClose = (): void => this.finish('closed');
   private readonly onError = (): void => this.finish('error');
-  private readonly onTimeout = (): void => this.finish('timeout');
   private waitingInBlock = false;
+  /**
+   * The idle timeout is checked lazily: reads and writes only note the time, and one timer per
+   * connection re-arms itself for what is left. socket.setTimeout reschedules a timer on every read
+   * and write, which showed in profiles of a busy POP3 server.
+   */
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastActivity = Date.now();
+  private readonly onIdleCheck = (): void => {
+    this.idleTimer = undefined;
+    if (this.ended !== undefined) return;
+    const quiet = Date.now() - this.lastActivity;
+    if (quiet >= this.options.idleTimeoutMs) this.finish('timeout');
+    else this.armIdleTimer(this.options.idleTimeoutMs - quiet);
+  };
   private readonly onShutdown = (): void => {
     if (!this.waitingInBlock) this.signal();
   };
@@ -220,6 +233,7 @@ export class LineConnection {
   write(data: string | Buffer, redacted?: string): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.lastActivity = Date.now();
     this.options.tap.data('server', bytes, redacted);
     if (!this.corked) {
       const socket = this.socket;
@@ -297,8 +311,14 @@ export class LineConnection {
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
-    socket.on('timeout', this.onTimeout);
-    socket.setTimeout(this.options.idleTimeoutMs);
+    this.lastActivity = Date.now();
+    if (this.idleTimer === undefined) this.armIdleTimer(this.options.idleTimeoutMs);
+  }
+
+  private armIdleTimer(delayMs: number): void {
+    if (this.options.idleTimeoutMs <= 0) return;
+    this.idleTimer = setTimeout(this.onIdleCheck, delayMs);
+    this.idleTimer.unref();
   }
 
   private detach(socket: Socket): void {
@@ -306,11 +326,10 @@ export class LineConnection {
     socket.off('end', this.onEnd);
     socket.off('close', this.onClose);
     socket.off('error', this.onError);
-    socket.off('timeout', this.onTimeout);
-    socket.setTimeout(0);
   }
 
   private received(chunk: Buffer): void {
+    this.lastActivity = Date.now();
     this.queue.push(chunk);
     if (this.queue.length > HIGH_WATER && !this.paused) {
       this.paused = true;
@@ -328,6 +347,8 @@ export class LineConnection {
 
   private finish(reason: EndReason): void {
     if (this.ended === undefined) this.ended = reason;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     // The lab-wide shutdown signal outlives every connection: a listener left on it would keep this
     // connection in memory and make each new connection's addEventListener scan one more entry.
     this.options.shutdown?.removeEventListener('abort', this.onShutdown);

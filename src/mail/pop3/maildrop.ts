@@ -64,9 +64,16 @@ export class Maildrop {
 
   /** The message's bytes (CRLF); RETR marks it to be flagged \Seen at QUIT, TOP does not. EXPUNGED if an IMAP session removed it. */
   async read(number: number, markRetrieved: boolean): Promise<Buffer> {
-    const uid = this.message(number).uid;
-    const bytes = this.view.readNow(uid) ?? (await this.view.read(uid));
+    const bytes = await this.view.read(this.message(number).uid);
     if (markRetrieved) this.retrieved.add(number);
+    return bytes;
+  }
+
+  /** `read` without waiting, for a small message whose file is where the index says; undefined otherwise. */
+  readNow(number: number, markRetrieved: boolean): Buffer | undefined {
+    const message = this.messages[number - 1];
+    const bytes = message && this.view.readNow(message.uid);
+    if (bytes && markRetrieved) this.retrieved.add(number);
     return bytes;
   }
 

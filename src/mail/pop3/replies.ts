@@ -74,13 +74,25 @@ export const REPLIES = define({
 
 export type ReplyName = keyof typeof REPLIES;
 
+/** A reply's text split at its `{placeholders}`: literal text at even indexes, value names at odd ones. */
+const templates = new Map<ReplyName, { head: string; parts: string[] }>();
+
+function template(name: ReplyName): { head: string; parts: string[] } {
+  let compiled = templates.get(name);
+  if (!compiled) {
+    const def: ReplyDefinition = REPLIES[name];
+    const status = def.ok ? '+OK' : '-ERR';
+    compiled = { head: def.code ? `${status} [${def.code}]` : status, parts: def.text.split(/\{(\w+)\}/) };
+    templates.set(name, compiled);
+  }
+  return compiled;
+}
+
 /** Fills `{placeholders}` with values cleaned of control characters, so nothing a client sent can inject a line. */
 export function formatReply(name: ReplyName, values: Record<string, string | number> = {}): string {
-  const def: ReplyDefinition = REPLIES[name];
-  // Called for every RETR and LIST line: the placeholder scan runs only for texts that have one.
-  const text = def.text.includes('{') ? def.text.replace(/\{(\w+)\}/g, (_, key: string) => printable(String(values[key] ?? ''))) : def.text;
-  const status = def.ok ? '+OK' : '-ERR';
-  const head = def.code ? `${status} [${def.code}]` : status;
+  const { head, parts } = template(name);
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) text += printable(String(values[parts[i]!] ?? '')) + parts[i + 1]!;
   return text === '' ? `${head}\r\n` : `${head} ${text}\r\n`;
 }
 
