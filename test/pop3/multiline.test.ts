@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { dotStuffed, lineBlock, topOf } from '../../src/mail/pop3/multiline.js';
+import { lineBlock, multilineReply, topOf } from '../../src/mail/pop3/multiline.js';
 
 /** What a client does with a multi-line answer (RFC 1939 §3): cut at CRLF "." CRLF, drop one leading dot per line. */
 function unstuff(wire: Buffer): string {
@@ -19,13 +19,16 @@ test('dot-stuffing round-trips any CRLF body, and adds the final CRLF when missi
   fc.assert(
     fc.property(fc.array(fc.constantFrom('.', '..', 'a', '.a', '\r\n', ' ', 'é'), { maxLength: 40 }), (parts) => {
       const body = Buffer.from(parts.join(''), 'latin1');
-      const wire = Buffer.concat(dotStuffed(body));
+      const reply = multilineReply('+OK\r\n', body);
+      assert.equal(reply.subarray(0, 5).toString(), '+OK\r\n');
+      const wire = reply.subarray(5);
       const expected = body.length === 0 || body.toString('latin1').endsWith('\r\n') ? body.toString('latin1') : `${body.toString('latin1')}\r\n`;
       assert.equal(unstuff(wire), expected);
     }),
   );
-  assert.equal(Buffer.concat(dotStuffed(Buffer.from('.\r\n'))).toString(), '..\r\n.\r\n');
-  assert.equal(Buffer.concat(lineBlock(['1 100', '2 200'])).toString(), '1 100\r\n2 200\r\n.\r\n');
+  assert.equal(multilineReply('', Buffer.from('.\r\n')).toString(), '..\r\n.\r\n');
+  assert.equal(multilineReply('+OK é\r\n', Buffer.from('a\r\n.b\n.c')).toString(), '+OK é\r\na\r\n..b\n..c\r\n.\r\n', 'a dot after a bare LF is stuffed too');
+  assert.equal(multilineReply('', lineBlock(['1 100', '2 200'])).toString(), '1 100\r\n2 200\r\n.\r\n');
 });
 
 test('TOP: the header, the blank line and n body lines', () => {

@@ -1,32 +1,40 @@
 const LF = 0x0a;
+const CR = 0x0d;
 const DOT = 0x2e;
-const DOT_BYTE = Buffer.from('.');
 const CRLF = Buffer.from('\r\n');
-const TERMINATOR = Buffer.from('.\r\n');
 const LF_DOT = Buffer.from('\n.');
 
 /**
- * A multi-line response body (RFC 1939 §3) as the pieces to send: every line that starts with "." gets
- * another "." in front, the body ends with CRLF, and a line holding only "." closes it. The message's
- * bytes are not copied here; the caller joins the pieces once, with the status line.
+ * A status line and its multi-line body (RFC 1939 §3) as one buffer: every body line that starts with
+ * "." gets another "." in front, the body ends with CRLF, and a line holding only "." closes it. The
+ * stuffed dots are counted first, so the answer is allocated once and the message copied once.
  */
-export function dotStuffed(body: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
+export function multilineReply(status: string, body: Buffer): Buffer {
+  const startsWithDot = body.length > 0 && body[0] === DOT;
+  let dots = startsWithDot ? 1 : 0;
+  for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) dots += 1;
+  const endsWithCrlf = body.length === 0 || (body.length >= 2 && body[body.length - 2] === CR && body[body.length - 1] === LF);
+  const statusBytes = Buffer.byteLength(status);
+  const out = Buffer.allocUnsafe(statusBytes + dots + body.length + (endsWithCrlf ? 0 : 2) + 3);
+  let written = out.write(status, 0, 'utf8');
+  if (startsWithDot) out[written++] = DOT;
   let start = 0;
-  if (body.length > 0 && body[0] === DOT) parts.push(DOT_BYTE);
-  for (let lf = body.indexOf(LF_DOT); lf !== -1; lf = body.indexOf(LF_DOT, lf + 1)) {
-    parts.push(body.subarray(start, lf + 1), DOT_BYTE);
-    start = lf + 1;
+  for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) {
+    written += body.copy(out, written, start, at + 1);
+    out[written++] = DOT;
+    start = at + 1;
   }
-  parts.push(body.subarray(start));
-  if (body.length > 0 && !(body.length >= 2 && body[body.length - 2] === 0x0d && body[body.length - 1] === LF)) parts.push(CRLF);
-  parts.push(TERMINATOR);
-  return parts;
+  written += body.copy(out, written, start);
+  if (!endsWithCrlf) written += CRLF.copy(out, written);
+  out[written++] = DOT;
+  out[written++] = CR;
+  out[written] = LF;
+  return out;
 }
 
-/** A multi-line response made of text lines (LIST, UIDL, CAPA). */
-export function lineBlock(lines: readonly string[]): Buffer[] {
-  return dotStuffed(Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8'));
+/** The body of a multi-line response made of text lines (LIST, UIDL, CAPA). */
+export function lineBlock(lines: readonly string[]): Buffer {
+  return Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8');
 }
 
 /** TOP (RFC 1939 §7): the header, the blank line, and the first `lines` lines of the body. */

@@ -4,6 +4,7 @@ import { LineConnection } from '../../net/line-connection.js';
 import type { TapConversation } from '../../net/tap.js';
 import type { Pop3Command, Refusal } from './command.js';
 import type { Maildrop } from './maildrop.js';
+import { multilineReply } from './multiline.js';
 import { formatReply, isError, type ReplyName } from './replies.js';
 import type { Pop3Settings } from './settings.js';
 import type { Pop3State } from './state.js';
@@ -96,9 +97,9 @@ export class Pop3Session {
     if (isError(name)) this.countError();
   }
 
-  /** A positive reply followed by a multi-line body (the pieces from dotStuffed or lineBlock), joined into one write. */
-  replyWithBody(name: ReplyName, values: Record<string, string | number>, body: readonly Buffer[]): void {
-    this.conn.write(Buffer.concat([Buffer.from(formatReply(name, values)), ...body]));
+  /** A positive reply followed by a multi-line body (a message, or lines from lineBlock), stuffed and terminated, in one write. */
+  replyWithBody(name: ReplyName, values: Record<string, string | number>, body: Buffer): void {
+    this.conn.write(multilineReply(formatReply(name, values), body));
   }
 
   /** Ends the session once the current reply is out (QUIT, failed TLS). */

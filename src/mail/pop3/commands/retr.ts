@@ -1,7 +1,6 @@
 import { message } from '../args.js';
 import type { Pop3Command } from '../command.js';
 import { readOrExplain } from '../read-message.js';
-import { dotStuffed } from '../multiline.js';
 
 export const retr: Pop3Command<number> = {
   verb: 'RETR',
@@ -12,6 +11,6 @@ export const retr: Pop3Command<number> = {
   args: message('RETR msg'),
   async handle(session, number) {
     const bytes = await readOrExplain(session, number, true);
-    if (bytes) session.replyWithBody('retr', { octets: bytes.length }, dotStuffed(bytes));
+    if (bytes) session.replyWithBody('retr', { octets: bytes.length }, bytes);
   },
 };

@@ -1,7 +1,7 @@
 import { messageAndLines } from '../args.js';
 import type { Pop3Command } from '../command.js';
 import { readOrExplain } from '../read-message.js';
-import { dotStuffed, topOf } from '../multiline.js';
+import { topOf } from '../multiline.js';
 
 export const top: Pop3Command<{ number: number; lines: number }> = {
   verb: 'TOP',
@@ -13,6 +13,6 @@ export const top: Pop3Command<{ number: number; lines: number }> = {
   capability: () => 'TOP',
   async handle(session, { number, lines }) {
     const bytes = await readOrExplain(session, number, false);
-    if (bytes) session.replyWithBody('top', {}, dotStuffed(topOf(bytes, lines)));
+    if (bytes) session.replyWithBody('top', {}, topOf(bytes, lines));
   },
 };
