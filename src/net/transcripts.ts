@@ -3,6 +3,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { subscribeTap, type OpenEvent, type TapEvent } from './tap.js';
 
+/** How long appended transcript lines may wait before they are written, and how many bytes make a write at once. */
+const FLUSH_DELAY_MS = 200;
+const FLUSH_BYTES = 256 * 1024;
+
 /** A tap event as JSON: bytes become `text` (UTF-8) or `b64`; a secret shows only its redacted form unless asked. */
 export type WireEvent =
   | (Exclude<TapEvent, { type: 'data' }> & { type: Exclude<TapEvent['type'], 'data'> })
@@ -162,6 +166,8 @@ export class TranscriptStore {
   }
 
   private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   private append(event: TapEvent): void {
     const dir = this.options.directory;
@@ -185,15 +191,22 @@ export class TranscriptStore {
       this.pruneFiles();
     }
     this.fileBytes += line.length;
-    // One write per turn of the event loop, not one per event: a busy lab makes thousands of events a second.
+    // Written in batches, a few times a second or every FLUSH_BYTES: a busy DNS server turns its event
+    // loop thousands of times a second, and a write per turn cost more than the answers. A crash loses
+    // at most the last FLUSH_DELAY_MS of transcript, never mail.
     this.pending.push(line);
-    if (this.pending.length === 1) setImmediate(() => this.flushPending());
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flushPending();
+    else this.flushTimer ??= setTimeout(() => this.flushPending(), FLUSH_DELAY_MS);
   }
 
   private flushPending(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];
+    this.pendingBytes = 0;
     this.file?.write(text);
   }
 

@@ -16,6 +16,19 @@ import { reply, type Client, type Reply, type Request } from './request.js';
 export class DnsEngine {
   constructor(private readonly deps: ServerDeps) {}
 
+  /**
+   * The answer to a query asked before, straight from the answer cache, or undefined (then `handle`).
+   * UDP floods take this path when the tap is not recording the exchange: no objects but the answer.
+   */
+  answerKnown(raw: Buffer, client: Client): Buffer | undefined {
+    if (raw.length < 12 || (raw[2] as number) & 0x80) return undefined;
+    const fast = readFastQuery(raw);
+    const prepared = fast && this.deps.cache.get(fast.key);
+    if (!fast || !prepared) return undefined;
+    const limit = client.transport === 'udp' ? fast.udpLimit : 65535;
+    return prepared.answer(raw, fast.questionEnd, limit, this.deps.recursionAllowed(client.address), fast.dnssecOk);
+  }
+
   handle(raw: Buffer, client: Client): Reply | Promise<Reply> {
     // Never answer a response (RFC 1035 §4.1.1, QR=1) nor a packet too short to carry a header: drop.
     if (raw.length < 12) return { messages: [], note: `dropped a ${raw.length}-byte packet: shorter than a DNS header` };

@@ -40,12 +40,13 @@ export class UdpListener {
   }
 
   bind(port: number): Promise<number> {
+    const family = isIPv6(this.ctx.host.address) ? 6 : 4;
     const socket = createSocket({
-      type: isIPv6(this.ctx.host.address) ? 'udp6' : 'udp4',
+      type: family === 6 ? 'udp6' : 'udp4',
       recvBufferSize: 4 * 1024 * 1024,
-      // Replies go to the address a query came from, always an IP: skip dgram's DNS lookup (and its
-      // deferral to the next tick) on every send.
-      lookup: (address, _options, callback) => callback(null, address, isIPv6(address) ? 6 : 4),
+      // Replies go to the address a query came from, always an IP of the socket's family: skip dgram's
+      // DNS lookup (and its deferral to the next tick), and the address check, on every send.
+      lookup: (address, _options, callback) => callback(null, address, family),
     });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
@@ -68,7 +69,15 @@ export class UdpListener {
 
   private receive(msg: Buffer, address: string, port: number): void {
     this.total += 1;
-    const tap = tapChannel.hasSubscribers && this.budget.take()
+    const recorded = tapChannel.hasSubscribers && this.budget.take();
+    if (!recorded) {
+      const known = this.engine.answerKnown(msg, { address, port, transport: 'udp' });
+      if (known) {
+        this.socket?.send(known, port, address);
+        return;
+      }
+    }
+    const tap = recorded
       ? new TapConversation({
           service: this.ctx.name,
           kind: this.ctx.kind,
