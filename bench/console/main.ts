@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { validateConfig, type LabConfigInput } from '../../src/lab/config.js';
 import { DEMO_CONFIG_YAML } from '../../src/lab/demo-config.js';
 import { startLab } from '../../src/lab/lab.js';
 import { TapConversation } from '../../src/net/tap.js';
+import { benchOptions } from '../lib/options.js';
 import { formatMegabytes, formatMs } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
 
@@ -19,9 +19,14 @@ import { percentile } from '../lib/stats.js';
  *
  *   npm run build && node dist/bench/console/main.js [--conversations 10000] [--requests 200]
  */
-const { values } = parseArgs({ options: { conversations: { type: 'string', default: '10000' }, requests: { type: 'string', default: '200' } } });
-const COUNT = Number(values.conversations);
-const REQUESTS = Number(values.requests);
+const USAGE = `Usage: node dist/bench/console/main.js [--conversations 10000] [--requests 200]
+
+Records --conversations short SMTP conversations on the tap, then times --requests API requests for
+pages and diagrams, the pcapng export and (with chromium) the console's first row and scrolling.`;
+
+const options = benchOptions(USAGE, { conversations: { default: 10_000, min: 1, max: 1_000_000 }, requests: { default: 200, min: 1, max: 100_000 } });
+const COUNT = options.conversations;
+const REQUESTS = options.requests;
 
 /** A conversation shaped like a short SMTP session: greeting, EHLO, MAIL, RCPT, DATA, a small message, QUIT. */
 function converse(i: number): string {

@@ -6,7 +6,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { pullZone } from '../../src/dns/transfer/zone-transfer.js';
 import { Zone } from '../../src/dns/zone/zone.js';
@@ -15,6 +14,7 @@ import { DEMO_CONFIG_YAML } from '../../src/lab/demo-config.js';
 import type { LabConfigInput } from '../../src/lab/config.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { peakRssBytes } from '../lib/memory.js';
+import { benchOptions } from '../lib/options.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { formatCount, formatMegabytes, formatMs, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
@@ -63,13 +63,7 @@ function row(name: string, m: Measured): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rate: { type: 'string', default: '20000' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const seconds = Number(values.seconds);
-  const rate = Number(values.rate);
+  const { seconds, rate } = benchOptions(USAGE, { seconds: { default: 10, min: 1, max: 600 }, rate: { default: 20_000, min: 100, max: 1_000_000 } });
   if (!hasCommand('dnsperf')) throw new Error('bench/dns needs dnsperf: apt-get install dnsperf');
   const work = await mkdtemp(join(tmpdir(), 'wirelab-bench-dns-'));
   const file = join(work, 'queries.txt');

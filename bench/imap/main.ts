@@ -6,10 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { dovecotInstalled, giveToMailUser, startDovecot } from '../../test/imap/helpers/dovecot.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { benchOptions } from '../lib/options.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { formatCount, formatMegabytes, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
 import { linkBenchMaildir, writeBenchMaildir } from '../pop3/mailbox.js';
@@ -27,13 +27,22 @@ interface Figures {
   peakBytes: number | undefined;
 }
 
-const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '2000' }, clients: { type: 'string', default: '4' }, rounds: { type: 'string', default: '100' }, passes: { type: 'string', default: '5' } },
+const USAGE = `Usage: node dist/bench/imap/main.js [--messages 2000] [--clients 4] [--passes 5] [--rounds 100]
+
+Puts --messages messages (about 16 KB each) in one mailbox; --clients clients SELECT it and FETCH BODY[]
+every message (batches of 250) at once, after a warm-up pass; the median of --passes passes counts.
+Then each client does connect + LOGIN + SELECT + LOGOUT --rounds times. Prints messages/s, the server's
+CPU time per message and peak memory for wirelab, for wirelab with its transcript store detached, and,
+when dovecot-imapd is installed (run as root), for Dovecot in the same run.`;
+
+const values = benchOptions(USAGE, {
+  messages: { default: 2000, min: 1, max: 100_000 },
+  clients: { default: 4, min: 1, max: 64 },
+  passes: { default: 5, min: 1, max: 50 },
+  rounds: { default: 100, min: 1, max: 10_000 },
 });
-const count = Number(values.messages);
-const clients = Number(values.clients);
-const rounds = Number(values.rounds);
-const passes = Number(values.passes);
+const { clients, rounds, passes } = values;
+const count = values.messages;
 const print = (line: string): void => console.log(line);
 
 /** The same three steps for either server: a warm-up pass (UIDs, \Seen), the measured FETCH pass, then login churn. */

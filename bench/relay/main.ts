@@ -9,11 +9,12 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { postfixUnavailable, startPostfix } from '../../test/relay/postfix-instance.js';
 import { freePort } from '../lib/free-port.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { benchOptions } from '../lib/options.js';
 import { formatCount, formatMegabytes, formatRatio, formatSize, printTable, printVerdicts, type Print, type Verdict } from '../lib/report.js';
 import { buildMessage, type BenchMessage } from '../smtp/message.js';
 import { inject } from './inject.js';
@@ -59,29 +60,12 @@ interface Measurement {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: 'string', default: '5000' },
-      size: { type: 'string', default: '1024' },
-      connections: { type: 'string', default: '10' },
-      'skip-postfix': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const options: Options = {
-    messages: Number(values.messages),
-    size: Number(values.size),
-    connections: Number(values.connections),
-    skipPostfix: values['skip-postfix'] === true,
-  };
-  if (![options.messages, options.size, options.connections].every((n) => Number.isInteger(n) && n > 0)) {
-    console.error(USAGE);
-    return 2;
-  }
+  const values = benchOptions(
+    USAGE,
+    { messages: { default: 5000, min: 1, max: 1_000_000 }, size: { default: 1024, min: 100, max: 50 * 1024 * 1024 }, connections: { default: 10, min: 1, max: 200 } },
+    ['skip-postfix'],
+  );
+  const options: Options = { messages: values.messages, size: values.size, connections: values.connections, skipPostfix: values['skip-postfix'] };
   const print: Print = (line) => console.log(line);
   const message = buildMessage(options.size, SENDER, `someone@${DOMAIN}`);
   print(`bench/relay: ${formatCount(options.messages)} messages of ${formatSize(message.size)} from a full queue to a sink, ${options.connections} connections; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

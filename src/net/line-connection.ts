@@ -231,11 +231,24 @@ export class LineConnection {
    * the server batch them): the socket is corked until the handlers yield to the event loop.
    */
   write(data: string | Buffer, redacted?: string): void {
+    this.send(data, redacted, true);
+  }
+
+  /**
+   * Sends a reply that is whole in this one write (a POP3 answer): straight to the socket, unless
+   * pipelined commands wait to be answered or earlier replies of this turn are held (then as `write`).
+   * Skipping the cork saves a deferred flush per command on a request-response protocol.
+   */
+  writeWhole(data: string | Buffer, redacted?: string): void {
+    this.send(data, redacted, this.corked || this.queue.length > 0);
+  }
+
+  private send(data: string | Buffer, redacted: string | undefined, batch: boolean): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.lastActivity = Date.now();
     this.options.tap.data('server', bytes, redacted);
-    if (!this.corked) {
+    if (batch && !this.corked) {
       const socket = this.socket;
       this.corked = true;
       socket.cork();

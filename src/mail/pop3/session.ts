@@ -93,13 +93,13 @@ export class Pop3Session {
 
   /** Sends a catalogue reply; errors count toward the limit after which the server hangs up. */
   reply(name: ReplyName, values: Record<string, string | number> = {}): void {
-    this.conn.write(formatReply(name, values));
+    this.conn.writeWhole(formatReply(name, values));
     if (isError(name)) this.countError();
   }
 
   /** A positive reply followed by a multi-line body (a message, or lines from lineBlock), stuffed and terminated, in one write. */
   replyWithBody(name: ReplyName, values: Record<string, string | number>, body: Buffer): void {
-    this.conn.write(multilineReply(formatReply(name, values), body));
+    this.conn.writeWhole(multilineReply(formatReply(name, values), body));
   }
 
   /** Ends the session once the current reply is out (QUIT, failed TLS). */
@@ -138,7 +138,7 @@ export class Pop3Session {
   private countError(): void {
     this.badCommands += 1;
     if (this.badCommands >= this.settings.maxBadCommands && !this.closing) {
-      this.conn.write(formatReply('tooManyErrors'));
+      this.conn.writeWhole(formatReply('tooManyErrors'));
       this.closing = true;
     }
   }
