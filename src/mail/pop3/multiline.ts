@@ -7,22 +7,23 @@ const LF_DOT = Buffer.from('\n.');
 /**
  * A status line and its multi-line body (RFC 1939 §3) as one buffer: every body line that starts with
  * "." gets another "." in front, the body ends with CRLF, and a line holding only "." closes it. The
- * stuffed dots are counted first, so the answer is allocated once and the message copied once.
+ * lines to stuff are found first, so the answer is allocated once and the message copied once.
  */
 export function multilineReply(status: string, body: Buffer): Buffer {
   const startsWithDot = body.length > 0 && body[0] === DOT;
-  let dots = startsWithDot ? 1 : 0;
-  for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) dots += 1;
+  // Where a line starts with a dot: found once, used to size the answer and to copy around them.
+  const dotLines: number[] = [];
+  for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) dotLines.push(at + 1);
   const endsWithCrlf = body.length === 0 || (body.length >= 2 && body[body.length - 2] === CR && body[body.length - 1] === LF);
   const statusBytes = Buffer.byteLength(status);
-  const out = Buffer.allocUnsafe(statusBytes + dots + body.length + (endsWithCrlf ? 0 : 2) + 3);
+  const out = Buffer.allocUnsafe(statusBytes + (startsWithDot ? 1 : 0) + dotLines.length + body.length + (endsWithCrlf ? 0 : 2) + 3);
   let written = out.write(status, 0, 'utf8');
   if (startsWithDot) out[written++] = DOT;
   let start = 0;
-  for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) {
-    written += body.copy(out, written, start, at + 1);
+  for (const lineStart of dotLines) {
+    written += body.copy(out, written, start, lineStart);
     out[written++] = DOT;
-    start = at + 1;
+    start = lineStart;
   }
   written += body.copy(out, written, start);
   if (!endsWithCrlf) written += CRLF.copy(out, written);
