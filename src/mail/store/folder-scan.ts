@@ -36,11 +36,22 @@ export async function directoryStamp(path: string): Promise<DirectoryStamp> {
   return { newMtime: n.mtimeMs, curMtime: c.mtimeMs, at };
 }
 
-/** Whether the directories may have changed since `previous` was taken. */
+/**
+ * While a stamp is untrusted, a folder is rescanned at most this often: a change made in the very tick
+ * of the last scan shows within this time, and four clients fetching right after a burst of flag
+ * changes do not rescan a 2,000-message folder on every command for a second.
+ */
+const UNTRUSTED_RESCAN_MS = 100;
+
+/**
+ * Whether the directories may have changed since `previous` was taken: surely when an mtime moved;
+ * possibly when the stamp was taken in the same second as the last change, and then worth another
+ * look once UNTRUSTED_RESCAN_MS have passed since it.
+ */
 export function mayHaveChanged(previous: DirectoryStamp | undefined, now: DirectoryStamp): boolean {
   if (!previous) return true;
   if (previous.newMtime !== now.newMtime || previous.curMtime !== now.curMtime) return true;
-  return previous.at - Math.max(now.newMtime, now.curMtime) < TRUST_AFTER_MS;
+  return previous.at - Math.max(now.newMtime, now.curMtime) < TRUST_AFTER_MS && now.at - previous.at >= UNTRUSTED_RESCAN_MS;
 }
 
 /** Every message file in new/ and cur/ by base name (a name in both: cur/ wins, it is the later state). */

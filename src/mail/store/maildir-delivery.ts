@@ -30,12 +30,18 @@ export async function deliverToMaildir(maildir: string, message: Buffer | readon
   return name;
 }
 
-/** The message's size with CRLF line ends, part by part: a CR ending one part and an LF starting the next are one line end. */
+/**
+ * The message's size with CRLF line ends, part by part: a CR ending one part and an LF starting a
+ * later one are one line end, however many empty parts lie between them.
+ */
 function crlfSizeOfParts(parts: readonly Buffer[]): number {
   let size = 0;
-  parts.forEach((part, i) => {
+  let endsWithCr = false;
+  for (const part of parts) {
+    if (part.length === 0) continue;
     size += crlfSize(part);
-    if (i > 0 && part[0] === LF && parts[i - 1]!.at(-1) === CR) size -= 1;
-  });
+    if (part[0] === LF && endsWithCr) size -= 1;
+    endsWithCr = part[part.length - 1] === CR;
+  }
   return size;
 }
