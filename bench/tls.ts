@@ -24,7 +24,7 @@ import { formatRatio, printTable, printVerdicts, type Verdict } from './lib/repo
 import { treeCpuSeconds } from './lib/proc.js';
 import { percentile } from './lib/stats.js';
 import { buildMessage } from './smtp/message.js';
-import { giveToMailUser, startBenchDovecot, type DovecotLoginMode } from './tls-dovecot.js';
+import { giveToMailUser, startDovecot, type DovecotLoginMode } from '../test/helpers/dovecot.js';
 
 const CLIENT = fileURLToPath(new URL('./tls-client.js', import.meta.url));
 const USER = 'user1@st.um';
@@ -131,11 +131,11 @@ async function main(): Promise<void> {
     targets.push({ server: 'wirelab', pid: lab.pid, port: lab.endpoint('imaps').port, handshakes: [], cpuMsPerHandshake: [], fetches: [] });
     if (hasCommand('dovecot') && process.getuid?.() === 0) {
       for (const mode of ['high-security', 'high-performance'] as DovecotLoginMode[]) {
-        const dovecot = await startBenchDovecot({ cert: pki.hostCert('st.um'), key: pki.hostKey('st.um'), users: [{ name: USER, password: PASSWORD }], mode });
+        const dovecot = await startDovecot({ users: [{ name: USER, password: PASSWORD }], listen: { imaps: true }, tls: { cert: pki.hostCert('st.um'), key: pki.hostKey('st.um') }, loginMode: mode });
         stops.push(() => dovecot.stop());
         await fillMaildir(dovecot.maildirOf(USER));
         await giveToMailUser(join(dovecot.maildirOf(USER), '..'));
-        targets.push({ server: `Dovecot ${mode}`, pid: dovecot.pid, port: dovecot.imapsPort, handshakes: [], cpuMsPerHandshake: [], fetches: [] });
+        targets.push({ server: `Dovecot ${mode}`, pid: dovecot.pid, port: dovecot.ports.imaps!, handshakes: [], cpuMsPerHandshake: [], fetches: [] });
       }
     } else {
       print('Dovecot not measured: it needs dovecot-imapd installed and root (apt-get install dovecot-imapd).');

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dovecotInstalled, giveToMailUser, startDovecot } from '../../test/imap/helpers/dovecot.js';
+import { dovecotInstalled, giveToMailUser, startDovecot } from '../../test/helpers/dovecot.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
 import { benchOptions } from '../lib/options.js';
@@ -99,11 +99,11 @@ if (dovecotInstalled()) {
     await writeBenchMaildir(join(source, 'Maildir'), count);
     await linkBenchMaildir(join(source, 'Maildir'), join(mailRoot, USER, 'Maildir'));
     await giveToMailUser(mailRoot);
-    const dovecot = await startDovecot([{ name: USER, password: PASSWORD }], mailRoot);
+    const dovecot = await startDovecot({ users: [{ name: USER, password: PASSWORD }], listen: { imap: true }, mailRoot });
     try {
       const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
       sampler.start();
-      const figures = await measure(dovecot.imapPort, () => treeCpuSeconds(dovecot.pid));
+      const figures = await measure(dovecot.ports.imap!, () => treeCpuSeconds(dovecot.pid));
       theirs = { ...figures, peakBytes: await sampler.stop() };
     } finally {
       await dovecot.stop();

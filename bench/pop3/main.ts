@@ -6,14 +6,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand } from '../../test/helpers/run.js';
+import { dovecotInstalled, startDovecot } from '../../test/helpers/dovecot.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
 import { benchOptions } from '../lib/options.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { formatCount, formatMegabytes, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
 import { retrieveAll, type RetrieveRun } from './client.js';
-import { startPopDovecot } from './dovecot.js';
 import { linkBenchMaildir, writeBenchMaildir } from './mailbox.js';
 
 const PASSWORD = 'password';
@@ -75,8 +74,9 @@ try {
 }
 
 let theirs: Figures | undefined;
-if (hasCommand('dovecot')) {
-  const dovecot = await startPopDovecot(users.map((name) => ({ name, password: PASSWORD })));
+if (dovecotInstalled()) {
+  const dovecot = await startDovecot({ users: users.map((name) => ({ name, password: PASSWORD })), listen: { pop3: true } });
+  const dovecotPort = dovecot.ports.pop3!;
   try {
     // Dovecot gets the same messages under fresh file names, never the files wirelab has renamed.
     const fresh = await mkdtemp(join(tmpdir(), 'wirelab-bench-pop3-source-'));
@@ -86,9 +86,9 @@ if (hasCommand('dovecot')) {
     await dovecot.handOver();
     const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
     sampler.start();
-    const warm = await retrieveAll(dovecot.port, users, PASSWORD, count);
+    const warm = await retrieveAll(dovecotPort, users, PASSWORD, count);
     const cpuBefore = await treeCpuSeconds(dovecot.pid);
-    const measured = await measuredPasses(dovecot.port);
+    const measured = await measuredPasses(dovecotPort);
     theirs = { warm, measured, cpuSeconds: ((await treeCpuSeconds(dovecot.pid)) - cpuBefore) / values.passes, peakBytes: await sampler.stop() };
     await rm(fresh, { recursive: true, force: true });
   } finally {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { postfixUnavailable, startPostfix } from '../../test/relay/postfix-instance.js';
-import { freePort } from '../lib/free-port.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
 import { benchOptions } from '../lib/options.js';

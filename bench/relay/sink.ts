@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { waitForListener } from '../lib/free-port.js';
+import { waitForListener } from '../../test/helpers/free-port.js';
 
 const SMTP_SINK = '/usr/sbin/smtp-sink';
 

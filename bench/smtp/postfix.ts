@@ -4,7 +4,7 @@ import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitForListener } from '../lib/free-port.js';
+import { freePort, waitForListener } from '../../test/helpers/free-port.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { BENCH_DOMAIN, type SmtpTarget } from './target.js';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { startTestLab } from '../helpers/lab.js';
 import { CORPUS } from '../mime/corpus.js';
-import { dovecotInstalled, startDovecot } from './helpers/dovecot.js';
+import { dovecotInstalled, startDovecot } from '../helpers/dovecot.js';
 import { loggedIn, type RawImap, tagged, untagged } from './helpers/raw-client.js';
 
 /** Writes the same mailbox through whichever server `client` talks to: folders, messages, flags, keywords, an expunge. */
@@ -56,10 +56,10 @@ test('a Maildir Dovecot wrote is served by wirelab as Dovecot served it: UIDs, U
   t.after(() => rm(work, { recursive: true, force: true }));
   // Dovecot's mail processes run as another user and must reach the Maildir.
   await chmod(work, 0o755);
-  const dovecot = await startDovecot([{ name: 'user1', password: 'password' }], join(work, 'dovecot-mail'));
+  const dovecot = await startDovecot({ users: [{ name: 'user1', password: 'password' }], listen: { imap: true }, mailRoot: join(work, 'dovecot-mail') });
   let theirs: string[];
   try {
-    const client = await loggedIn(dovecot.imapPort, 'user1');
+    const client = await loggedIn(dovecot.ports.imap!, 'user1');
     await populate(client);
     theirs = await snapshot(client);
     client.close();
@@ -102,9 +102,9 @@ test('a Maildir wirelab wrote is read by Dovecot as wirelab serves it', async (t
   const mailRoot = join(work, 'dovecot-mail');
   await mkdir(join(mailRoot, 'user1'), { recursive: true });
   await cp(lab.dataDir.maildirOf('user1@st.um'), join(mailRoot, 'user1', 'Maildir'), { recursive: true, preserveTimestamps: true });
-  const dovecot = await startDovecot([{ name: 'user1', password: 'password' }], mailRoot);
+  const dovecot = await startDovecot({ users: [{ name: 'user1', password: 'password' }], listen: { imap: true }, mailRoot });
   t.after(() => dovecot.stop());
-  const client = await loggedIn(dovecot.imapPort, 'user1');
+  const client = await loggedIn(dovecot.ports.imap!, 'user1');
   const theirs = await snapshot(client);
   client.close();
   assert.deepEqual(theirs, ours);

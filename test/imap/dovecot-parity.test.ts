@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CORPUS } from '../mime/corpus.js';
-import { dovecotInstalled, startDovecot } from './helpers/dovecot.js';
+import { dovecotInstalled, startDovecot } from '../helpers/dovecot.js';
 import { startImapLab } from './helpers/imap-lab.js';
 import { RawImap } from './helpers/raw-client.js';
 
@@ -95,11 +95,11 @@ test('FETCH answers match Dovecot’s item for item on tricky MIME messages', as
   if (!dovecotInstalled()) return t.skip('dovecot not installed (or not root)');
   const lab = await startImapLab();
   t.after(() => lab.dispose());
-  const dovecot = await startDovecot([{ name: 'user1', password: 'password' }]);
+  const dovecot = await startDovecot({ users: [{ name: 'user1', password: 'password' }], listen: { imap: true } });
   t.after(() => dovecot.stop());
   const ours = await loggedIn(lab.endpoint('imap').port, 'user1');
   t.after(() => ours.close());
-  const theirs = await loggedIn(dovecot.imapPort, 'user1');
+  const theirs = await loggedIn(dovecot.ports.imap!, 'user1');
   t.after(() => theirs.close());
   {
     await appendAll(ours);
