@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { postfixUnavailable, startPostfix } from '../../test/relay/postfix-instance.js';
+import { postfixUnavailable, startPostfix } from '../../test/helpers/postfix.js';
 import { freePort } from '../../test/helpers/free-port.js';
 import { startLabProcess } from '../lib/lab-process.js';
 import { PeakSampler, treeRssBytes } from '../lib/memory.js';

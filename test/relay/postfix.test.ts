@@ -7,7 +7,7 @@ import { startTestLab, type TestLab } from '../helpers/lab.js';
 import { maildirMessages } from '../helpers/maildir.js';
 import { hasCommand, run } from '../helpers/run.js';
 import { eventually, headerFields, submit } from './helpers.js';
-import { postfixUnavailable, startPostfix, type PostfixInstance } from './postfix-instance.js';
+import { postfixUnavailable, startPostfix, type PostfixInstance } from '../helpers/postfix.js';
 
 /** Postfix's own host in the lab's network, outside the lab: found through an MX record the lab serves. */
 const POSTFIX_ADDRESS = '127.0.0.25';

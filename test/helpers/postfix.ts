@@ -13,6 +13,8 @@ const POSTQUEUE = '/usr/sbin/postqueue';
 /** Debian's nobody:nogroup owns the Maildir (virtual(8) refuses uids below 100). */
 const MAILBOX_ID = 65534;
 const TIMEOUT_MS = 30_000;
+/** Postfix's commands run in a session of their own, so a Ctrl-C meant for a bench cannot kill `postfix start` half-way. */
+const COMMAND_OPTIONS = { timeout: TIMEOUT_MS, detached: true };
 
 export interface PostfixOptions {
   /** Where its smtpd listens (any loopback address: master binds it itself). */
@@ -53,7 +55,7 @@ export async function postfixUnavailable(address: string, port: number): Promise
 
 /**
  * A throwaway Postfix under a temp directory: Debian's main.cf and master.cf copied and edited with
- * postconf (as bench/smtp/postfix.ts does), its own queue, smtpd on the given address and port (with
+ * postconf, its own queue, smtpd on the given address and port (with
  * STARTTLS when given a certificate), virtual(8) delivery of its domain into a Maildir, and the
  * caller's settings. The system's /etc/postfix and any system Postfix are never touched.
  */
@@ -97,7 +99,7 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
     ...options.settings,
   };
   const postconf = async (...args: string[]): Promise<void> => {
-    await exec(POSTCONF, ['-c', etc, ...args], { timeout: TIMEOUT_MS });
+    await exec(POSTCONF, ['-c', etc, ...args], COMMAND_OPTIONS);
   };
   const listen = `${options.listen.address}:${options.listen.port}`;
   let masterPid: number;
@@ -106,12 +108,16 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
     await postconf('-F', '*/*/chroot = n');
     await postconf('-M#', 'smtp/inet');
     await postconf('-Me', `${listen}/inet = ${listen} inet n - n - - smtpd`);
-    await exec(POSTFIX, ['-c', etc, 'start'], { timeout: TIMEOUT_MS });
+    await exec(POSTFIX, ['-c', etc, 'start'], COMMAND_OPTIONS);
     masterPid = await readMasterPid(join(queue, 'pid', 'master.pid'));
   } catch (err) {
-    await exec(POSTFIX, ['-c', etc, 'stop'], { timeout: TIMEOUT_MS }).catch(() => undefined);
+    // What Postfix said, on stderr and in its own log, is the useful part of the error.
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    const log = await readFile(join(root, 'maillog'), 'utf8').catch(() => '');
+    await exec(POSTFIX, ['-c', etc, 'stop'], COMMAND_OPTIONS).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
-    throw err;
+    const tail = log ? `\nits log ends:\n${log.trim().split('\n').slice(-10).join('\n')}` : '';
+    throw new Error(`Postfix did not start: ${stderr || (err as Error).message}${tail}`);
   }
   return {
     maildir: join(mail, 'box', 'Maildir'),
@@ -119,16 +125,16 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
     log: () => readFile(join(root, 'maillog'), 'utf8').catch(() => ''),
     postconf,
     postfix: async (...args) => {
-      await exec(POSTFIX, ['-c', etc, ...args], { timeout: TIMEOUT_MS });
+      await exec(POSTFIX, ['-c', etc, ...args], COMMAND_OPTIONS);
     },
-    postqueue: async (...args) => (await exec(POSTQUEUE, ['-c', etc, ...args], { timeout: TIMEOUT_MS })).stdout,
+    postqueue: async (...args) => (await exec(POSTQUEUE, ['-c', etc, ...args], COMMAND_OPTIONS)).stdout,
     queued: async (queues = ['maildrop', 'incoming', 'active', 'deferred', 'hold']) => {
       let n = 0;
       for (const dir of queues) n += await countFiles(join(queue, dir));
       return n;
     },
     async stop() {
-      await exec(POSTFIX, ['-c', etc, 'stop'], { timeout: TIMEOUT_MS }).catch(() => undefined);
+      await exec(POSTFIX, ['-c', etc, 'stop'], COMMAND_OPTIONS).catch(() => undefined);
       for (let i = 0; i < 300 && alive(masterPid); i++) await new Promise((r) => setTimeout(r, 100));
       await rm(root, { recursive: true, force: true });
     },
@@ -161,4 +167,9 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The installed Postfix's version, for reports. */
+export async function postfixVersion(): Promise<string> {
+  return (await exec(POSTCONF, ['-h', 'mail_version'], COMMAND_OPTIONS)).stdout.trim();
 }
