@@ -3,9 +3,12 @@
  * DNS: dnsperf against wirelab's authoritative st.um (wirelab up, its own process, transcript store on)
  * and, when installed, BIND 9 serving the same zone in the same run. `node dist/bench/dns/main.js --help`.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { pullZone } from '../../src/dns/transfer/zone-transfer.js';
 import { Zone } from '../../src/dns/zone/zone.js';
@@ -29,7 +32,8 @@ const USAGE = `Usage: node dist/bench/dns/main.js [--seconds 10] [--rate 20000]
 Starts wirelab's DNS (wirelab up, its own process) and, when installed, BIND 9 with the same st.um
 zone; runs dnsperf with a mixed query file (A, CNAME, MX, SRV, NXDOMAIN) against each: for --seconds
 at full load (queries/s), then for --seconds paced at --rate q/s (lost queries, latency percentiles).
-Prints CPU time per query, peak memory, and wirelab/BIND. Needs dnsperf (Debian package dnsperf).`;
+Prints CPU time per query, peak memory, and wirelab/BIND. For scale it measures a Node UDP loop that
+only sets the QR bit of each query (the most any Node server can do here). Needs dnsperf.`;
 
 interface Measured {
   full: PerfResult;
@@ -96,6 +100,12 @@ async function main(): Promise<void> {
         await named.stop();
       }
     }
+    const ceiling = await startEchoResponder();
+    try {
+      rows.push(row('Node ceiling (echo, no DNS work)', await measure(ceiling.port, ceiling.pid, file, seconds, rate)));
+    } finally {
+      await ceiling.stop();
+    }
     printTable(print, ['SERVER', 'Q/S FULL LOAD', 'CPU/QUERY', `PACED Q/S`, 'P50', 'P99', 'P99.9', 'PEAK RSS'], rows);
     verdicts.push({
       goal: 'at least BIND\'s queries/s',
@@ -108,6 +118,22 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** bench/dns/echo-responder.js in its own process: what a Node UDP loop does with no DNS work at all. */
+async function startEchoResponder(): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./echo-responder.js', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const { port } = JSON.parse(line.toString()) as { port: number };
+  return {
+    port,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 main().catch((err: unknown) => {
