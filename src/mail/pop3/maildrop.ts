@@ -7,6 +7,7 @@ import { MailStoreError, type FolderView, type Mailbox, type MaildropLock, type 
 export class Maildrop {
   private readonly deleted = new Set<number>();
   private readonly retrieved = new Set<number>();
+  private closed = false;
 
   private constructor(
     private readonly view: FolderView,
@@ -107,7 +108,10 @@ export class Maildrop {
     return doomed.every((uid) => expunged.has(uid) || this.view.sequenceOf(uid) === undefined);
   }
 
+  /** Releases the maildrop; a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.view.close();
     await this.lock.release();
   }

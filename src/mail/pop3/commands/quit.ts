@@ -22,6 +22,8 @@ export const quit: Pop3Command<undefined> = {
       session.tap.note('error', `UPDATE failed: ${(err as Error).message}`);
       return false;
     });
+    // The lock goes before the +OK, so a client that reconnects at once finds its maildrop free.
+    await maildrop.close();
     session.reply(!committed ? 'notRemoved' : deleting ? 'byeDeleted' : 'bye');
   },
 };
