@@ -10,7 +10,7 @@ import { formatFileName, newBaseName, parseFileName } from './maildir-name.js';
 import { readFileFacts, type FileFacts } from './file-facts.js';
 import { applyFlagOperation, flagsOfLetters, keywordsAmong, lettersOfFlags } from './message-flags.js';
 import { Mutex } from './mutex.js';
-import { forgetMessageFile, readMessageFileSync } from './message-file.js';
+import { readMessageFileSync } from './message-file.js';
 import { UidListFile } from './uidlist-file.js';
 import { allocateUidValidity } from './uidvalidity.js';
 import type { Flag, FlagOperation } from './types.js';
@@ -190,7 +190,7 @@ export class Folder {
     const message = this.byUid.get(uid);
     if (!message || message.diskSize > SYNC_READ_LIMIT) return undefined;
     try {
-      return this.withCrlf(message, readMessageFileSync(this.fileKey(message), this.fileOf(message), message.diskSize));
+      return this.withCrlf(message, readMessageFileSync(this.fileOf(message), message.diskSize));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -528,13 +528,7 @@ export class Folder {
       if (!message) continue;
       this.byUid.delete(uid);
       this.byBase.delete(message.base);
-      forgetMessageFile(this.fileKey(message));
     }
-  }
-
-  /** A message's name in the open-file cache: its base name stays the same through flag changes. */
-  private fileKey(message: StoredMessage): string {
-    return `${this.path}/${message.base}`;
   }
 
   private changed(origin: unknown): void {

@@ -27,39 +27,17 @@ export async function writeMessageFile(folder: string, base: string, dir: Messag
 }
 
 /**
- * Descriptors of recently read message files, kept open as nginx's open_file_cache keeps them: clients
- * reading one mailbox at once read each message once per client, and opening a file (a walk down its
- * path) cost as much as reading it. A Maildir file never changes once written and a flag change only
- * renames it, which leaves its descriptor valid; expunging a message forgets it.
+ * A message file whose size the scan already knows, read at once: open, one read, close. Maildir files
+ * never change once written, so the fstat and end-of-file read of readFileSync are saved on every RETR
+ * and FETCH; a file that is not the size it was is read whole.
  */
-const MAX_OPEN_FILES = 128;
-const openFiles = new Map<string, number>();
-
-/**
- * A message file whose size the scan already knows, read at once: one read on a kept descriptor, so
- * the open, fstat and end-of-file read of readFileSync are saved on every RETR and FETCH; a file that
- * is not the size it was is read whole. `key` names the message for the descriptor cache.
- */
-export function readMessageFileSync(key: string, path: string, knownSize: number): Buffer {
-  let fd = openFiles.get(key);
-  if (fd === undefined) {
-    fd = openSync(path, 'r');
-    if (openFiles.size >= MAX_OPEN_FILES) {
-      const [oldestKey, oldestFd] = openFiles.entries().next().value as [string, number];
-      openFiles.delete(oldestKey);
-      closeSync(oldestFd);
-    }
-    openFiles.set(key, fd);
+export function readMessageFileSync(path: string, knownSize: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(knownSize + 1);
+    const read = readSync(fd, buffer, 0, knownSize + 1, 0);
+    return read <= knownSize ? buffer.subarray(0, read) : readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
-  const buffer = Buffer.allocUnsafe(knownSize + 1);
-  const read = readSync(fd, buffer, 0, knownSize + 1, 0);
-  return read <= knownSize ? buffer.subarray(0, read) : readFileSync(path);
-}
-
-/** Closes the kept descriptor of a message that is gone (expunged, moved away, its folder deleted). */
-export function forgetMessageFile(key: string): void {
-  const fd = openFiles.get(key);
-  if (fd === undefined) return;
-  openFiles.delete(key);
-  closeSync(fd);
 }
