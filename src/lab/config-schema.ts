@@ -208,6 +208,8 @@ export const labSchema = z
         maxConversations: z.number().int().min(10).max(1000000).default(2000),
         /** Bytes of each conversation kept in memory; the rest is counted, not kept. */
         maxBytesPerConversation: z.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+        /** Bytes of all conversations together; past it the oldest are forgotten first. */
+        maxBytes: z.number().int().min(1024 * 1024).max(4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
       })
       .strict()
       .default({}),

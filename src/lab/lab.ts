@@ -72,6 +72,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const transcripts = new TranscriptStore({
     maxConversations: config.tap.maxConversations,
     maxBytesPerConversation: config.tap.maxBytesPerConversation,
+    maxBytes: config.tap.maxBytes,
     directory: dataDir.tap,
   });
   const shutdown = new AbortController();

@@ -64,6 +64,8 @@ export function droppedSummary(dropped: NonNullable<Conversation['dropped']>): s
 export interface TranscriptStoreOptions {
   maxConversations: number;
   maxBytesPerConversation: number;
+  /** All conversations together (bytes and per-event overhead); past it the oldest go first. Default: no bound but the other two. */
+  maxBytes?: number;
   /** Where redacted transcripts are appended as JSON lines; omit to keep them in memory only. */
   directory?: string;
   /** Rotate the on-disk file after this many bytes (default 32 MiB). */
@@ -74,12 +76,14 @@ export interface TranscriptStoreOptions {
 
 /**
  * Keeps the most recent conversations in memory — at most `maxConversations`, each at most
- * `maxBytesPerConversation` of bytes and per-event overhead — and appends the events it keeps, secrets
+ * `maxBytesPerConversation` of bytes and per-event overhead, all of them at most `maxBytes` — and appends the events it keeps, secrets
  * redacted, to JSON-lines files in the data directory, keeping the newest `maxFiles` of `rotateBytes` each.
  * Live listeners get every event.
  */
 export class TranscriptStore {
   private readonly conversations = new Map<string, Conversation>();
+  /** keptBytes summed over the conversations in memory. */
+  private totalBytes = 0;
   private readonly listeners = new Set<(event: TapEvent) => void>();
   private readonly unsubscribe: () => void;
   private file: WriteStream | undefined;
@@ -137,15 +141,13 @@ export class TranscriptStore {
   private keep(event: TapEvent): TapEvent | undefined {
     if (event.type === 'open') {
       this.conversations.set(event.conn, { open: event, events: [event], keptBytes: EVENT_OVERHEAD_BYTES, closed: false });
-      while (this.conversations.size > this.options.maxConversations) {
-        const oldest = this.conversations.keys().next().value;
-        if (oldest === undefined) break;
-        this.conversations.delete(oldest);
-      }
+      this.totalBytes += EVENT_OVERHEAD_BYTES;
+      this.evictBeyondBounds(event.conn);
       return event;
     }
     const conv = this.conversations.get(event.conn);
-    if (!conv) return event;
+    // A conversation evicted while still open: its bytes are not kept any more, on disk neither.
+    if (!conv) return event.type === 'data' ? undefined : event;
     if (event.type === 'note' && event.topic === 'user') conv.user = event.text;
     if (event.type === 'close') conv.closed = true;
     const room = this.options.maxBytesPerConversation - conv.keptBytes - EVENT_OVERHEAD_BYTES;
@@ -160,9 +162,29 @@ export class TranscriptStore {
       const fits = Math.max(0, room);
       kept = { ...event, bytes: event.bytes.subarray(0, fits), omitted: event.bytes.length - fits + (event.omitted ?? 0) };
     }
-    conv.keptBytes += EVENT_OVERHEAD_BYTES + (kept.type === 'data' ? kept.bytes.length : 0);
+    const added = EVENT_OVERHEAD_BYTES + (kept.type === 'data' ? kept.bytes.length : 0);
+    conv.keptBytes += added;
+    this.totalBytes += added;
     conv.events.push(kept);
+    this.evictBeyondBounds(event.conn);
     return kept;
+  }
+
+  /** Drops the oldest conversations (never `current`) while there are too many or they hold too much. */
+  private evictBeyondBounds(current: string): void {
+    const maxBytes = this.options.maxBytes ?? Infinity;
+    while (this.conversations.size > this.options.maxConversations || (this.totalBytes > maxBytes && this.conversations.size > 1)) {
+      let victim: string | undefined;
+      for (const id of this.conversations.keys()) {
+        if (id !== current) {
+          victim = id;
+          break;
+        }
+      }
+      if (victim === undefined) return;
+      this.totalBytes -= this.conversations.get(victim)!.keptBytes;
+      this.conversations.delete(victim);
+    }
   }
 
   private pending: string[] = [];

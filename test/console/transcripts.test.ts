@@ -98,3 +98,35 @@ test('on disk, events past the budget are counted, not copied', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('all conversations together stay within maxBytes: the oldest are forgotten first', async () => {
+  const store = new TranscriptStore({ maxConversations: 1000, maxBytesPerConversation: 64 * 1024, maxBytes: 256 * 1024 });
+  try {
+    talk(40, 100, 1000);
+    const kept = store.list();
+    const total = kept.reduce((sum, c) => sum + c.keptBytes, 0);
+    assert.ok(total <= 256 * 1024, `${total} bytes kept`);
+    assert.ok(kept.length >= 3 && kept.length < 40, `${kept.length} conversations kept`);
+    assert.equal(kept.at(-1)?.events.at(-1)?.type, 'close', 'the newest is whole');
+  } finally {
+    await store.close();
+  }
+});
+
+test('a conversation forgotten while still open writes no more bytes to disk', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wirelab-tap-'));
+  const store = new TranscriptStore({ maxConversations: 10, maxBytesPerConversation: 64 * 1024, directory: dir });
+  try {
+    const long = new TapConversation({ service: 'imap', kind: 'imap', host: 'st.um', transport: 'tcp', client: { address: '127.0.0.1', port: 39999 }, server: { address: '127.0.0.1', port: 143 } });
+    talk(12, 2, 10);
+    assert.equal(store.get(long.id), undefined, 'forgotten: 12 newer conversations');
+    for (let i = 0; i < 50; i += 1) long.data('server', Buffer.alloc(1000, 0x62));
+    long.close('closed');
+    await store.close();
+    const lines = (await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), 'utf8')))).join('').trim().split('\n');
+    const ofLong = lines.map((l) => JSON.parse(l) as { conn: string; type: string }).filter((e) => e.conn === long.id);
+    assert.deepEqual(ofLong.map((e) => e.type), ['open', 'close']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
