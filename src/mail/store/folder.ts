@@ -11,6 +11,7 @@ import { readFileFacts, type FileFacts } from './file-facts.js';
 import { applyFlagOperation, flagsOfLetters, keywordsAmong, lettersOfFlags } from './message-flags.js';
 import { Mutex } from './mutex.js';
 import { readMessageFileSync } from './message-file.js';
+import { MessageIndex, type StoredMessage } from './message-index.js';
 import { UidListFile } from './uidlist-file.js';
 import { allocateUidValidity } from './uidvalidity.js';
 import type { Flag, FlagOperation } from './types.js';
@@ -18,24 +19,7 @@ import type { Flag, FlagOperation } from './types.js';
 const UIDLIST_FILE = 'dovecot-uidlist';
 const KEYWORDS_FILE = 'dovecot-keywords';
 
-/** One message as the folder knows it. Flags and file name change; everything else is fixed. */
-export interface StoredMessage {
-  readonly uid: number;
-  readonly base: string;
-  dir: MessageDir;
-  fileName: string;
-  letters: string;
-  flags: Flag[];
-  /** Octets with CRLF line ends, as served. */
-  readonly size: number;
-  /** Octets on disk (differs from size when another program stored bare LF). */
-  readonly diskSize: number;
-  readonly internalDate: Date;
-  /** Dovecot's uidlist extension fields for this message, kept as found. */
-  readonly extensions: string;
-  /** Bumps at every flag change: views compare it with what they last reported. */
-  modseq: number;
-}
+export type { StoredMessage } from './message-index.js';
 
 /** A file already in new/ or cur/ that needs a UID (APPEND, COPY, MOVE). */
 export interface PlacedFile {
@@ -61,9 +45,7 @@ export class Folder {
   private readonly watcher: FolderWatcher;
   /** Set by `load`, before anyone sees the folder. */
   private uidList!: UidListFile;
-  private sorted: StoredMessage[] = [];
-  private readonly byUid = new Map<number, StoredMessage>();
-  private readonly byBase = new Map<string, StoredMessage>();
+  private readonly index = new MessageIndex();
   private stamp: DirectoryStamp | undefined;
   private firstRecentUid = 1;
   private modseq = 0;
@@ -103,27 +85,20 @@ export class Folder {
   }
 
   get count(): number {
-    return this.sorted.length;
+    return this.index.count;
   }
 
   messages(): readonly StoredMessage[] {
-    return this.sorted;
+    return this.index.all();
   }
 
   get(uid: number): StoredMessage | undefined {
-    return this.byUid.get(uid);
+    return this.index.get(uid);
   }
 
   /** Messages with a UID above `uid`, in UID order. */
   messagesAfter(uid: number): StoredMessage[] {
-    let low = 0;
-    let high = this.sorted.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.sorted[mid]!.uid <= uid) low = mid + 1;
-      else high = mid;
-    }
-    return this.sorted.slice(low);
+    return this.index.after(uid);
   }
 
   /** Messages no session has claimed as \Recent yet. */
@@ -166,7 +141,7 @@ export class Folder {
   /** The message's bytes with CRLF line ends; EXPUNGED when the file is gone. */
   async read(uid: number): Promise<Buffer> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const message = this.byUid.get(uid);
+      const message = this.index.get(uid);
       if (!message) break;
       const now = this.readNow(uid);
       if (now) return now;
@@ -187,7 +162,7 @@ export class Folder {
    * thread-pool round trips (open, read, close) and promises of an asynchronous read.
    */
   readNow(uid: number): Buffer | undefined {
-    const message = this.byUid.get(uid);
+    const message = this.index.get(uid);
     if (!message || message.diskSize > SYNC_READ_LIMIT) return undefined;
     try {
       return this.withCrlf(message, readMessageFileSync(this.fileOf(message), message.diskSize));
@@ -209,7 +184,7 @@ export class Folder {
       const touched = new Set<MessageDir>();
       for (const uid of uids) {
         for (let attempt = 0; attempt < 2; attempt += 1) {
-          const message = this.byUid.get(uid);
+          const message = this.index.get(uid);
           if (!message) break;
           const letters = lettersOfFlags(applyFlagOperation(message.flags, operation, flags), this.keywords, message.letters);
           if (letters === message.letters) break;
@@ -234,11 +209,11 @@ export class Folder {
   /** Deletes the messages among `uids` (all when omitted) that carry \Deleted; returns their UIDs. */
   expunge(uids: readonly number[] | undefined, origin: unknown): Promise<number[]> {
     return this.mutex.run(async () => {
-      const wanted = uids ?? this.sorted.map((m) => m.uid);
+      const wanted = uids ?? this.index.all().map((m) => m.uid);
       const gone: number[] = [];
       for (const uid of wanted) {
         for (let attempt = 0; attempt < 2; attempt += 1) {
-          const message = this.byUid.get(uid);
+          const message = this.index.get(uid);
           if (!message?.flags.includes('\\Deleted')) break;
           try {
             await unlink(this.fileOf(message));
@@ -252,7 +227,7 @@ export class Folder {
       }
       if (gone.length === 0) return gone;
       await Promise.all(['new', 'cur'].map((dir) => syncDirectory(join(this.path, dir))));
-      this.removeMessages(new Set(gone));
+      this.index.remove(new Set(gone));
       this.changed(origin);
       return gone;
     });
@@ -266,12 +241,12 @@ export class Folder {
     return this.mutex.run(async () => {
       const unknown = files
         .map((f) => ({ ...f, ...parseFileName(f.fileName) }))
-        .filter((f) => !this.byBase.has(f.base));
+        .filter((f) => !this.index.withBase(f.base));
       if (unknown.length > 0) {
         await this.assignUids(unknown, false);
         this.changed(origin);
       }
-      return files.map((f) => this.byBase.get(parseFileName(f.fileName).base)?.uid);
+      return files.map((f) => this.index.withBase(parseFileName(f.fileName).base)?.uid);
     });
   }
 
@@ -283,7 +258,7 @@ export class Folder {
     const placed: (PlacedFile & { sourceUid: number })[] = [];
     for (const uid of uids) {
       for (let attempt = 0; attempt < 2; attempt += 1) {
-        const message = this.byUid.get(uid);
+        const message = this.index.get(uid);
         if (!message) break;
         const fileName = await target.fileNameFor(message);
         const from = this.fileOf(message);
@@ -313,7 +288,7 @@ export class Folder {
       const placed: (PlacedFile & { sourceUid: number })[] = [];
       for (const uid of uids) {
         for (let attempt = 0; attempt < 2; attempt += 1) {
-          const message = this.byUid.get(uid);
+          const message = this.index.get(uid);
           if (!message) break;
           const fileName = await target.fileNameFor(message);
           try {
@@ -329,7 +304,7 @@ export class Folder {
       }
       if (placed.length === 0) return placed;
       await Promise.all([join(target.path, 'cur'), join(this.path, 'new'), join(this.path, 'cur')].map((dir) => syncDirectory(dir)));
-      this.removeMessages(new Set(placed.map((p) => p.sourceUid)));
+      this.index.remove(new Set(placed.map((p) => p.sourceUid)));
       this.changed(origin);
       return placed;
     });
@@ -347,11 +322,11 @@ export class Folder {
    */
   claimRecent(uids: readonly number[]): Promise<Set<number>> {
     return this.mutex.run(async () => {
-      const claimed = new Set(uids.filter((uid) => uid >= this.firstRecentUid && this.byUid.has(uid)));
+      const claimed = new Set(uids.filter((uid) => uid >= this.firstRecentUid && this.index.get(uid) !== undefined));
       if (claimed.size === 0) return claimed;
       this.firstRecentUid = Math.max(...claimed) + 1;
       for (const uid of claimed) {
-        const message = this.byUid.get(uid)!;
+        const message = this.index.get(uid)!;
         if (message.dir !== 'new') continue;
         const fileName = formatFileName(message.base, message.letters, 'cur');
         if (await this.renameInPlace(message, fileName)) {
@@ -367,7 +342,7 @@ export class Folder {
   markRemoved(): void {
     this.removed = true;
     this.watcher.stop();
-    this.removeMessages(new Set(this.byUid.keys()));
+    this.index.remove(new Set(this.index.uids()));
     this.changed(undefined);
   }
 
@@ -402,11 +377,11 @@ export class Folder {
     }
     for (let i = 0; i < withUid.length; i += STAT_BATCH) {
       const batch = await Promise.all(withUid.slice(i, i + STAT_BATCH).map((w) => this.describe(w.file, w.uid, w.extensions)));
-      for (const message of batch) if (message) this.insert(message);
+      for (const message of batch) if (message) this.index.add(message);
     }
-    this.sortIfNeeded();
+    this.index.sortIfNeeded();
     if (unknown.length > 0 || created) await this.assignUids(unknown, true);
-    this.firstRecentUid = Math.min(this.uidList.uidNext, ...this.sorted.filter((m) => m.dir === 'new').map((m) => m.uid));
+    this.firstRecentUid = Math.min(this.uidList.uidNext, ...this.index.all().filter((m) => m.dir === 'new').map((m) => m.uid));
   }
 
   private async refreshNow(force: boolean): Promise<void> {
@@ -424,7 +399,7 @@ export class Folder {
     await this.keywords.load();
     let changed = false;
     const vanished = new Set<number>();
-    for (const message of this.sorted) {
+    for (const message of this.index.all()) {
       const file = listing.files.get(message.base);
       if (!file) {
         vanished.add(message.uid);
@@ -442,10 +417,10 @@ export class Folder {
       message.letters = file.letters;
     }
     if (vanished.size > 0) {
-      this.removeMessages(vanished);
+      this.index.remove(vanished);
       changed = true;
     }
-    const unknown = [...listing.files.values()].filter((f) => !this.byBase.has(f.base));
+    const unknown = [...listing.files.values()].filter((f) => !this.index.withBase(f.base));
     if (unknown.length > 0 && (await this.assignUids(unknown, false)) > 0) changed = true;
     this.stamp = listing.stamp;
     if (changed) this.changed(undefined);
@@ -466,9 +441,9 @@ export class Folder {
     described.sort((a, b) => a.file.base.localeCompare(b.file.base, 'en', { numeric: true }));
     if (described.length === 0 && !writeAnyway) return 0;
     await this.uidList.update((allocate) => {
-      for (const { file, stats } of described) this.insert(this.toMessage(file, allocate(file.base, (uid) => !this.byUid.has(uid)), stats));
-      this.sortIfNeeded();
-      return this.sorted.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
+      for (const { file, stats } of described) this.index.add(this.toMessage(file, allocate(file.base, (uid) => this.index.get(uid) === undefined), stats));
+      this.index.sortIfNeeded();
+      return this.index.all().map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
     });
     return described.length;
   }
@@ -503,31 +478,6 @@ export class Folder {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await this.rescanLocked();
       return false;
-    }
-  }
-
-  private insert(message: StoredMessage): void {
-    this.sorted.push(message);
-    this.byUid.set(message.uid, message);
-    this.byBase.set(message.base, message);
-  }
-
-  private sortIfNeeded(): void {
-    for (let i = 1; i < this.sorted.length; i += 1) {
-      if (this.sorted[i - 1]!.uid > this.sorted[i]!.uid) {
-        this.sorted.sort((a, b) => a.uid - b.uid);
-        return;
-      }
-    }
-  }
-
-  private removeMessages(uids: Set<number>): void {
-    this.sorted = this.sorted.filter((m) => !uids.has(m.uid));
-    for (const uid of uids) {
-      const message = this.byUid.get(uid);
-      if (!message) continue;
-      this.byUid.delete(uid);
-      this.byBase.delete(message.base);
     }
   }
 
