@@ -21,6 +21,8 @@ const PASSWORD = 'password';
 
 interface Figures {
   fetch: FetchRun;
+  /** Every measured pass's rate, in order: the first ones after the warm-up show what it left to do. */
+  passRates: number[];
   /** Server CPU seconds per measured FETCH pass (the mean over the passes). */
   fetchCpu: number;
   login: LoginRun;
@@ -45,7 +47,7 @@ const { clients, rounds, passes } = values;
 const count = values.messages;
 const print = (line: string): void => console.log(line);
 
-/** The same three steps for either server: a warm-up pass (UIDs, \Seen), the measured FETCH pass, then login churn. */
+/** The same three steps for either server: a warm-up pass (UIDs, \Seen), the measured FETCH passes, then login churn. */
 async function measure(port: number, cpuSeconds: () => Promise<number>): Promise<Omit<Figures, 'peakBytes'>> {
   await fetchAll(port, clients, USER, PASSWORD, count);
   // One pass takes well under a second; the median of several is what a busy machine cannot sway much.
@@ -53,9 +55,10 @@ async function measure(port: number, cpuSeconds: () => Promise<number>): Promise
   const before = await cpuSeconds();
   for (let pass = 0; pass < passes; pass += 1) runs.push(await fetchAll(port, clients, USER, PASSWORD, count));
   const fetchCpu = ((await cpuSeconds()) - before) / passes;
-  const fetch = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(passes / 2)]!;
+  const passRates = runs.map((run) => run.messages / run.seconds);
+  const fetch = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(passes / 2)]!;
   const login = await loginSelectLogout(port, clients, USER, PASSWORD, rounds);
-  return { fetch, fetchCpu, login };
+  return { fetch, passRates, fetchCpu, login };
 }
 
 const labYaml = `domains:
@@ -134,6 +137,10 @@ if (theirs) {
 }
 print('');
 printTable(print, ['SERVER', 'FETCH BODY[] msg/s', 'MB/s', 'CPU/MESSAGE', 'LOGIN+SELECT+LOGOUT/s', 'PEAK MEMORY'], rows);
+const passLine = (name: string, f: Figures): string => `  ${name}: FETCH passes ${f.passRates.map(formatCount).join(', ')} msg/s (the median counts)`;
+print(passLine('wirelab', ours));
+print(passLine('wirelab, no tap', bare));
+if (theirs) print(passLine('Dovecot', theirs));
 print('  (CPU/MESSAGE: server CPU time, all processes and threads, per message in the measured FETCH pass)');
 print('  (peak memory: wirelab = the lab process VmHWM; Dovecot = highest sum of RSS over its processes, sampled every 100 ms)');
 print('  (wirelab, no tap: the same lab with its transcript store detached, so no conversation is recorded to memory or disk)');
