@@ -2,8 +2,9 @@ import { Rcode, rcodeName } from '../rcodes.js';
 import { Flag, opcodeName, typeName } from '../wire/constants.js';
 import { FormatError } from '../wire/errors.js';
 import { decodeMessage, encodeMessage, emptyMessage, type DnsMessage } from '../wire/message.js';
-import { readFastQuery } from './fast-query.js';
+import { readFastQuery, type FastQuery } from './fast-query.js';
 import { findOperation } from './operations/index.js';
+import { TCP_LIMIT, type PreparedAnswer } from './prepared.js';
 import type { ServerDeps } from './operations/operation.js';
 import { reply, type Client, type Reply, type Request } from './request.js';
 
@@ -24,9 +25,7 @@ export class DnsEngine {
     if (raw.length < 12 || (raw[2] as number) & 0x80) return undefined;
     const fast = readFastQuery(raw);
     const prepared = fast && this.deps.cache.get(fast.key);
-    if (!fast || !prepared) return undefined;
-    const limit = client.transport === 'udp' ? fast.udpLimit : 65535;
-    return prepared.answer(raw, fast.questionEnd, limit, this.deps.recursionAllowed(client.address), fast.dnssecOk);
+    return fast && prepared ? this.answerFrom(prepared, raw, fast, client) : undefined;
   }
 
   handle(raw: Buffer, client: Client): Reply | Promise<Reply> {
@@ -36,11 +35,7 @@ export class DnsEngine {
     const fast = readFastQuery(raw);
     if (fast) {
       const prepared = this.deps.cache.get(fast.key);
-      if (prepared) {
-        const limit = client.transport === 'udp' ? fast.udpLimit : 65535;
-        const ra = this.deps.recursionAllowed(client.address);
-        return { messages: [prepared.answer(raw, fast.questionEnd, limit, ra, fast.dnssecOk)], note: prepared.summary };
-      }
+      if (prepared) return { messages: [this.answerFrom(prepared, raw, fast, client)], note: prepared.summary };
     }
     let message: DnsMessage;
     try {
@@ -50,6 +45,12 @@ export class DnsEngine {
       return { messages: [formErr(raw)], note: `FORMERR: ${err.message}` };
     }
     return this.dispatch({ raw, message, client, fast });
+  }
+
+  /** A prepared answer fitted to this query: its id, flags and question, and the client's size limit. */
+  private answerFrom(prepared: PreparedAnswer, raw: Buffer, fast: FastQuery, client: Client): Buffer {
+    const limit = client.transport === 'udp' ? fast.udpLimit : TCP_LIMIT;
+    return prepared.answer(raw, fast.questionEnd, limit, this.deps.recursionAllowed(client.address), fast.dnssecOk);
   }
 
   private dispatch(request: Request): Reply | Promise<Reply> {

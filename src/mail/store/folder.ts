@@ -322,7 +322,7 @@ export class Folder {
    */
   claimRecent(uids: readonly number[]): Promise<Set<number>> {
     return this.mutex.run(async () => {
-      const claimed = new Set(uids.filter((uid) => uid >= this.firstRecentUid && this.index.get(uid) !== undefined));
+      const claimed = new Set(uids.filter((uid) => uid >= this.firstRecentUid && this.index.has(uid)));
       if (claimed.size === 0) return claimed;
       this.firstRecentUid = Math.max(...claimed) + 1;
       for (const uid of claimed) {
@@ -441,7 +441,7 @@ export class Folder {
     described.sort((a, b) => a.file.base.localeCompare(b.file.base, 'en', { numeric: true }));
     if (described.length === 0 && !writeAnyway) return 0;
     await this.uidList.update((allocate) => {
-      for (const { file, stats } of described) this.index.add(this.toMessage(file, allocate(file.base, (uid) => this.index.get(uid) === undefined), stats));
+      for (const { file, stats } of described) this.index.add(this.toMessage(file, allocate(file.base, (uid) => !this.index.has(uid)), stats));
       this.index.sortIfNeeded();
       return this.index.all().map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
     });

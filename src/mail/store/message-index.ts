@@ -39,6 +39,10 @@ export class MessageIndex {
     return this.byUid.get(uid);
   }
 
+  has(uid: number): boolean {
+    return this.byUid.has(uid);
+  }
+
   withBase(base: string): StoredMessage | undefined {
     return this.byBase.get(base);
   }
