@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
 
 const LF = 0x0a;
+/** A command that has had no answer for this long fails the bench instead of hanging it. */
+const COMMAND_TIMEOUT_MS = 30_000;
 
 /** What a command's answer held: FETCH responses with a body, literal octets, and the tagged status line. */
 export interface Answer {
@@ -9,64 +11,81 @@ export interface Answer {
   status: string;
 }
 
+interface Pending {
+  tag: string;
+  text: string;
+  fetches: number;
+  octets: number;
+  resolve: (answer: Answer) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
 /**
- * A minimal IMAP client for load: one command at a time, responses scanned as they stream in (literal
- * bytes are counted and skipped, never kept), so the client costs little next to the server.
+ * A minimal IMAP client for load: one command at a time, responses scanned as they stream in and
+ * handled at once (literal bytes are counted and skipped, never kept; no promise or timer per line),
+ * so the client costs little next to the server it measures.
  */
 export class BenchImapClient {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer | undefined;
   /** Literal bytes still to skip. */
   private skip = 0;
-  private lines: string[] = [];
-  private octets = 0;
-  private fetches = 0;
-  private waiter: (() => void) | undefined;
+  private waiting: Pending | undefined;
+  private greeted: ((line: string) => void) | undefined;
   private closed = false;
+  private onClosed: (() => void) | undefined;
   private tagCounter = 0;
 
   private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.waiting?.reject(new Error(`${this.waiting.text}: connection closed`));
+      this.onClosed?.();
     });
     socket.on('error', () => undefined);
   }
 
   static async connect(port: number): Promise<BenchImapClient> {
-    const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
+    let client: BenchImapClient | undefined;
+    // Every read lands in the same memory (what must outlive it is copied): no allocation per read.
+    const onread = {
+      buffer: Buffer.allocUnsafe(256 * 1024),
+      callback: (bytes: number, buffer: Uint8Array): boolean => {
+        client?.received(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+        return true;
+      },
+    };
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true, onread });
+    client = new BenchImapClient(socket);
+    const greeting = await new Promise<string>((resolve, reject) => {
+      client.greeted = resolve;
       socket.once('error', reject);
+      socket.once('close', () => reject(new Error('connection closed before the greeting')));
     });
-    const client = new BenchImapClient(socket);
-    const greeting = await client.nextLine();
     if (!greeting.startsWith('* OK')) throw new Error(`greeting: ${greeting}`);
     return client;
   }
 
   /** Sends a command and waits for its tagged answer; throws unless it is OK. */
-  async command(text: string): Promise<Answer> {
+  command(text: string): Promise<Answer> {
+    if (this.closed) return Promise.reject(new Error(`${text}: connection closed`));
     this.tagCounter += 1;
     const tag = `b${this.tagCounter}`;
-    this.fetches = 0;
-    this.octets = 0;
-    this.socket.write(`${tag} ${text}\r\n`);
-    for (;;) {
-      const line = await this.nextLine();
-      // Only answers carrying a body: other sessions' \Seen changes come as FETCH (FLAGS) too.
-      if (line.startsWith('* ') && / FETCH \(.*BODY\[\] \{\d+\}$/.test(line)) this.fetches += 1;
-      if (line.startsWith(`${tag} `)) {
-        if (!line.startsWith(`${tag} OK`)) throw new Error(`${text}: ${line}`);
-        return { fetches: this.fetches, octets: this.octets, status: line };
-      }
-    }
+    return new Promise<Answer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${text}: no answer within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
+      this.waiting = { tag, text, fetches: 0, octets: 0, resolve, reject, timer };
+      this.socket.write(`${tag} ${text}\r\n`);
+    });
   }
 
   /** LOGOUT, then waits for the server to close. */
   async logout(): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      if (this.closed) resolve();
+      else this.onClosed = resolve;
+    });
     await this.command('LOGOUT');
-    while (!this.closed) await this.wait();
+    await closed;
   }
 
   close(): void {
@@ -79,47 +98,44 @@ export class BenchImapClient {
       if (this.skip > 0) {
         const taken = Math.min(this.skip, data.length);
         this.skip -= taken;
-        this.octets += taken;
+        if (this.waiting) this.waiting.octets += taken;
         data = data.subarray(taken);
         continue;
       }
       const lf = data.indexOf(LF);
       if (lf === -1) {
-        this.pending = this.pending.length === 0 ? Buffer.from(data) : Buffer.concat([this.pending, data]);
-        break;
+        this.pending = this.pending ? Buffer.concat([this.pending, data]) : Buffer.from(data);
+        return;
       }
-      const line = Buffer.concat([this.pending, data.subarray(0, lf + 1)]).toString('latin1');
-      this.pending = Buffer.alloc(0);
+      const line = this.pending ? Buffer.concat([this.pending, data.subarray(0, lf + 1)]).toString('latin1') : data.toString('latin1', 0, lf + 1);
+      this.pending = undefined;
       data = data.subarray(lf + 1);
-      const literal = /\{(\d+)\}\r\n$/.exec(line);
-      if (literal) this.skip = Number(literal[1]);
-      this.lines.push(line.replace(/\r\n$/, ''));
-    }
-    this.wake();
-  }
-
-  private async nextLine(): Promise<string> {
-    for (;;) {
-      const line = this.lines.shift();
-      if (line !== undefined) return line;
-      if (this.closed) throw new Error('connection closed');
-      await this.wait();
+      this.line(line.endsWith('\r\n') ? line.slice(0, -2) : line.slice(0, -1));
     }
   }
 
-  private wait(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 30_000);
-      this.waiter = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  private wake(): void {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.();
+  private line(line: string): void {
+    // A literal announced at the end of the line: `{16384}`.
+    if (line.endsWith('}')) {
+      const open = line.lastIndexOf('{');
+      const size = open === -1 ? NaN : Number(line.slice(open + 1, -1));
+      if (Number.isInteger(size)) {
+        this.skip = size;
+        // Only answers carrying a body count: other sessions' \Seen changes come as FETCH (FLAGS) too.
+        if (this.waiting && line.startsWith('* ') && line.includes(' FETCH (') && line.includes('BODY[] {')) this.waiting.fetches += 1;
+      }
+    }
+    if (this.greeted) {
+      const greeted = this.greeted;
+      this.greeted = undefined;
+      greeted(line);
+      return;
+    }
+    const current = this.waiting;
+    if (!current || !line.startsWith(`${current.tag} `)) return;
+    this.waiting = undefined;
+    clearTimeout(current.timer);
+    if (!line.startsWith(`${current.tag} OK`)) current.reject(new Error(`${current.text}: ${line}`));
+    else current.resolve({ fetches: current.fetches, octets: current.octets, status: line });
   }
 }

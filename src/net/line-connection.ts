@@ -260,6 +260,32 @@ export class LineConnection {
     this.socket.write(bytes);
   }
 
+  /**
+   * Writes the pieces now, after anything held back, in one system call, and says whether the kernel
+   * took every byte: then nothing references their memory any more and the caller may use it again.
+   */
+  writeNow(pieces: readonly Buffer[]): boolean {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return false;
+    this.lastActivity = Date.now();
+    socket.cork();
+    for (const piece of pieces) {
+      this.options.tap.data('server', piece);
+      socket.write(piece);
+    }
+    socket.uncork();
+    if (this.corked) {
+      this.corked = false;
+      socket.uncork();
+    }
+    return socket.writableLength === 0;
+  }
+
+  /** Bytes written that the kernel has not taken yet. */
+  get unsentBytes(): number {
+    return this.socket.writableLength;
+  }
+
   /** Resolves once what was written has been handed to the kernel. */
   flush(): Promise<void> {
     if (this.socket.destroyed || this.socket.writableLength === 0) return Promise.resolve();

@@ -158,9 +158,12 @@ export class TranscriptStore {
       return undefined;
     }
     let kept: TapEvent = event;
-    if (event.type === 'data' && event.bytes.length > room) {
-      const fits = Math.max(0, room);
-      kept = { ...event, bytes: event.bytes.subarray(0, fits), omitted: event.bytes.length - fits + (event.omitted ?? 0) };
+    // What is kept is copied: a server may reuse the memory it wrote from (OutputArena), and a few
+    // bytes kept must not hold on to the large buffer they were cut from.
+    if (event.type === 'data') {
+      const fits = Math.max(0, Math.min(room, event.bytes.length));
+      kept = { ...event, bytes: Buffer.from(event.bytes.subarray(0, fits)) };
+      if (fits < event.bytes.length) kept.omitted = event.bytes.length - fits + (event.omitted ?? 0);
     }
     const added = EVENT_OVERHEAD_BYTES + (kept.type === 'data' ? kept.bytes.length : 0);
     conv.keptBytes += added;

@@ -24,6 +24,8 @@ export interface ImapSession {
   send(data: Buffer | string | readonly Buffer[]): Promise<void>;
   /** `send` for a loop of responses: a promise to wait for only when the client is behind, else undefined. */
   queue(data: Buffer | string | readonly Buffer[]): Promise<void> | undefined;
+  /** Memory for bytes about to be queued (a message read for FETCH), used again once they are written. */
+  readonly allocateOutput: (bytes: number) => Buffer;
   /** Sends `+ text` and returns the client's next line (AUTHENTICATE); `secret` keeps it out of the transcript. */
   continuation(text: string, secret: boolean): Promise<string | undefined>;
   /** IDLE (RFC 2177): pushes mailbox changes until the client sends DONE. Returns what ended it. */

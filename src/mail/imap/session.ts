@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { MailStoreError } from '../store/index.js';
 import { isLoopback } from '../../net/cidr.js';
 import { LineConnection } from '../../net/line-connection.js';
+import { OutputArena } from '../../net/output-arena.js';
 import { stripMapped } from '../../net/tcp-service.js';
 import type { TapConversation } from '../../net/tap.js';
 import { capabilityList } from './capabilities.js';
@@ -29,6 +30,8 @@ export class Session implements ImapSession {
   private readonly registry: ReadonlyMap<string, RegisteredCommand>;
   private output: Buffer[] = [];
   private outputBytes = 0;
+  private readonly arena = new OutputArena();
+  readonly allocateOutput = this.arena.take;
   private hideNextLine = false;
   private readonly reader: ReaderContext = {};
   private badInARow = 0;
@@ -90,7 +93,12 @@ export class Session implements ImapSession {
       this.outputBytes += piece.length;
     }
     if (this.outputBytes < OUTPUT_CHUNK) return undefined;
-    this.flushOutput();
+    // A full chunk goes out at once; when the kernel takes all of it, its memory serves the next one.
+    if (this.conn.writeNow(this.takeOutput(this.arena.take))) {
+      this.arena.recycle();
+      return undefined;
+    }
+    this.arena.release(false);
     return this.conn.flush();
   }
 
@@ -214,6 +222,8 @@ export class Session implements ImapSession {
     const text = completion?.text ?? `${verb[0]}${verb.slice(1).toLowerCase()} completed.`;
     await this.send(statusLine(command.tag, 'OK', text, completion?.code));
     this.flushOutput();
+    // A client pipelining FETCHes without reading the answers gets no more until it does: what waits for it stays bounded.
+    if (this.conn.unsentBytes > OUTPUT_CHUNK) await this.conn.flush();
     await completion?.after?.();
   }
 
@@ -239,22 +249,43 @@ export class Session implements ImapSession {
    * bodies) written as they are, so a FETCH BODY[] never copies the message again.
    */
   private flushOutput(): void {
-    if (this.outputBytes === 0) return;
+    if (this.arena.inUse) {
+      // The end of a FETCH: written now, so the arena can serve the next command (here or in another session).
+      this.arena.release(this.conn.writeNow(this.takeOutput(this.arena.take)));
+      return;
+    }
+    if (this.outputBytes > 0) for (const piece of this.takeOutput(Buffer.allocUnsafe)) this.conn.write(piece);
+    this.arena.release(true);
+  }
+
+  /** The queued output, runs of small pieces joined in memory from `allocate` (one tap event and one iovec each). */
+  private takeOutput(allocate: (bytes: number) => Buffer): Buffer[] {
+    const pieces: Buffer[] = [];
     let small: Buffer[] = [];
-    const writeSmall = (): void => {
-      if (small.length > 0) this.conn.write(small.length === 1 ? small[0]! : Buffer.concat(small));
+    let smallBytes = 0;
+    const joinSmall = (): void => {
+      if (small.length === 1) pieces.push(small[0]!);
+      if (small.length > 1) {
+        const joined = allocate(smallBytes);
+        let at = 0;
+        for (const piece of small) at += piece.copy(joined, at);
+        pieces.push(joined);
+      }
       small = [];
+      smallBytes = 0;
     };
     for (const piece of this.output) {
       if (piece.length < DIRECT_WRITE) {
         small.push(piece);
+        smallBytes += piece.length;
       } else {
-        writeSmall();
-        this.conn.write(piece);
+        joinSmall();
+        pieces.push(piece);
       }
     }
-    writeSmall();
+    joinSmall();
     this.output = [];
     this.outputBytes = 0;
+    return pieces;
   }
 }

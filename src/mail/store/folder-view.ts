@@ -119,8 +119,8 @@ export class MaildirFolderView implements FolderView {
     return this.folder.read(uid);
   }
 
-  readNow(uid: number): Buffer | undefined {
-    return this.folder.readNow(uid);
+  readNow(uid: number, allocate?: (bytes: number) => Buffer): Buffer | undefined {
+    return this.folder.readNow(uid, allocate);
   }
 
   async storeFlags(uids: readonly number[], operation: FlagOperation, flags: readonly Flag[]): Promise<MessageInfo[]> {

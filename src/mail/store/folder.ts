@@ -161,11 +161,11 @@ export class Folder {
    * A small message is read at once: from the page cache that takes microseconds, fewer than the
    * thread-pool round trips (open, read, close) and promises of an asynchronous read.
    */
-  readNow(uid: number): Buffer | undefined {
+  readNow(uid: number, allocate?: (bytes: number) => Buffer): Buffer | undefined {
     const message = this.index.get(uid);
     if (!message || message.diskSize > SYNC_READ_LIMIT) return undefined;
     try {
-      return this.withCrlf(message, readMessageFileSync(this.fileOf(message), message.diskSize));
+      return this.withCrlf(message, readMessageFileSync(this.fileOf(message), message.diskSize, allocate));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;

@@ -29,12 +29,13 @@ export async function writeMessageFile(folder: string, base: string, dir: Messag
 /**
  * A message file whose size the scan already knows, read at once: open, one read, close. Maildir files
  * never change once written, so the fstat and end-of-file read of readFileSync are saved on every RETR
- * and FETCH; a file that is not the size it was is read whole.
+ * and FETCH; a file that is not the size it was is read whole. `allocate` gives the memory to read
+ * into (a connection's output arena).
  */
-export function readMessageFileSync(path: string, knownSize: number): Buffer {
+export function readMessageFileSync(path: string, knownSize: number, allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(knownSize + 1);
+    const buffer = allocate(knownSize + 1);
     const read = readSync(fd, buffer, 0, knownSize + 1, 0);
     return read <= knownSize ? buffer.subarray(0, read) : readFileSync(fd);
   } finally {

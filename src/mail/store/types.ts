@@ -164,9 +164,10 @@ export interface FolderView {
   read(uid: number): Promise<Buffer>;
   /**
    * The same bytes without waiting, when the message is small and its file is where the index says;
-   * undefined otherwise (then `read`). FETCH and RETR serve most messages this way.
+   * undefined otherwise (then `read`). FETCH and RETR serve most messages this way. `allocate` gives
+   * the memory to read into; the bytes returned may be part of it.
    */
-  readNow(uid: number): Buffer | undefined;
+  readNow(uid: number, allocate?: (bytes: number) => Buffer): Buffer | undefined;
   /** Changes flags; returns the messages whose flags changed (for FETCH responses unless .SILENT). READ_ONLY in EXAMINE. */
   storeFlags(uids: readonly number[], operation: FlagOperation, flags: readonly Flag[]): Promise<MessageInfo[]>;
   /** Removes the given messages that carry \Deleted, or all \Deleted ones (EXPUNGE, UID EXPUNGE, CLOSE). */

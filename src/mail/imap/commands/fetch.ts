@@ -46,7 +46,7 @@ function fetchCommand(byUid: boolean): RegisteredCommand {
       for (const ref of targets) {
         let message: Buffer | undefined;
         if (readsMessage) {
-          message = view.readNow(ref.info.uid);
+          message = view.readNow(ref.info.uid, session.allocateOutput);
           try {
             message ??= await view.read(ref.info.uid);
           } catch (err) {
