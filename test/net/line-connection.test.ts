@@ -83,6 +83,32 @@ describe('LineConnection writes', () => {
       server.close();
     }
   });
+
+  it('writeNow sends at once, after replies held back, and says whether the kernel took every byte', async () => {
+    const { server, serverSocket, conn, client, received } = await pair();
+    try {
+      conn.write('* OK held back\r\n');
+      assert.equal(conn.writeNow([Buffer.from('* 1 FETCH (UID 1)\r\n'), Buffer.from('a OK done\r\n')]), true);
+      assert.equal(serverSocket.writableLength, 0, 'nothing left queued in the stream');
+      await until(() => received().endsWith('a OK done\r\n'));
+      assert.equal(received(), '* OK held back\r\n* 1 FETCH (UID 1)\r\na OK done\r\n');
+
+      // A client that stops reading: past what the kernel buffers, a write waits, and writeNow says so.
+      client.pause();
+      const piece = Buffer.alloc(1024 * 1024, 0x61);
+      let taken = true;
+      for (let i = 0; i < 64 && taken; i += 1) taken = conn.writeNow([piece]);
+      assert.equal(taken, false, 'some write found the kernel full within 64 MB');
+      assert.ok(conn.unsentBytes > 0);
+      client.resume();
+      await within(conn.flush(), 10_000);
+      assert.equal(conn.unsentBytes, 0);
+    } finally {
+      client.destroy();
+      conn.destroy();
+      server.close();
+    }
+  });
 });
 
 /** RFC 5321 §4.5.2 as the engine applies it, line by line: the reference the engine's fast path must match. */
