@@ -29,10 +29,11 @@ interface Figures {
   peakBytes: number | undefined;
 }
 
-const USAGE = `Usage: node dist/bench/imap/main.js [--messages 2000] [--clients 4] [--passes 5] [--rounds 100]
+const USAGE = `Usage: node dist/bench/imap/main.js [--messages 2000] [--clients 4] [--warmup 3] [--passes 5] [--rounds 100]
 
 Puts --messages messages (about 16 KB each) in one mailbox; --clients clients SELECT it and FETCH BODY[]
-every message (batches of 250) at once, after a warm-up pass; the median of --passes passes counts.
+every message (batches of 250) at once, --warmup passes first (the first one sets \\Seen; the JIT of
+wirelab and of this bench's own client warms up); the median of --passes passes counts.
 Then each client does connect + LOGIN + SELECT + LOGOUT --rounds times. Prints messages/s, the server's
 CPU time per message and peak memory for wirelab, for wirelab with its transcript store detached, and,
 when dovecot-imapd is installed (run as root), for Dovecot in the same run.`;
@@ -40,16 +41,17 @@ when dovecot-imapd is installed (run as root), for Dovecot in the same run.`;
 const values = benchOptions(USAGE, {
   messages: { default: 2000, min: 1, max: 100_000 },
   clients: { default: 4, min: 1, max: 64 },
+  warmup: { default: 3, min: 1, max: 50 },
   passes: { default: 5, min: 1, max: 50 },
   rounds: { default: 100, min: 1, max: 10_000 },
 });
-const { clients, rounds, passes } = values;
+const { clients, rounds, passes, warmup } = values;
 const count = values.messages;
 const print = (line: string): void => console.log(line);
 
-/** The same three steps for either server: a warm-up pass (UIDs, \Seen), the measured FETCH passes, then login churn. */
+/** The same three steps for either server: warm-up passes (UIDs, \Seen, JIT), the measured FETCH passes, then login churn. */
 async function measure(port: number, cpuSeconds: () => Promise<number>): Promise<Omit<Figures, 'peakBytes'>> {
-  await fetchAll(port, clients, USER, PASSWORD, count);
+  for (let pass = 0; pass < warmup; pass += 1) await fetchAll(port, clients, USER, PASSWORD, count);
   // One pass takes well under a second; the median of several is what a busy machine cannot sway much.
   const runs: FetchRun[] = [];
   const before = await cpuSeconds();
@@ -71,7 +73,7 @@ services:
   imap: { host: st.um, port: 0 }
 `;
 
-print(`bench/imap: ${clients} clients on one ${formatCount(count)}-message mailbox: FETCH BODY[] of every message (batches of 250; median of ${passes} passes), then ${rounds} × connect+LOGIN+SELECT+LOGOUT each`);
+print(`bench/imap: ${clients} clients on one ${formatCount(count)}-message mailbox: FETCH BODY[] of every message (batches of 250; ${warmup} warm-up passes, then the median of ${passes}), then ${rounds} × connect+LOGIN+SELECT+LOGOUT each`);
 const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
 let ours: Figures;
 try {

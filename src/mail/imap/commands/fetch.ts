@@ -57,7 +57,7 @@ function fetchCommand(byUid: boolean): RegisteredCommand {
           }
         }
         // Waits only when a chunk of output has built up and the client is slow to take it.
-        const backPressure = session.queue(renderFetch(folder, ref.seq, ref.info, items, message, marked.has(ref.info.uid)));
+        const backPressure = session.queue(renderFetch(folder, ref.seq, ref.info, items, message, marked.has(ref.info.uid), session.allocateOutput));
         if (backPressure) await backPressure;
       }
       if (expunged) throw no('Some of the messages were expunged by another session', code('EXPUNGEISSUED'));

@@ -16,11 +16,20 @@ export function needsMessage(item: FetchItem): boolean {
 /**
  * `* seq FETCH (…)` for one message: UID first when asked for (always with UID FETCH), then the items
  * in the order requested, then FLAGS when reading set \Seen and FLAGS was not asked for (RFC 3501 §6.4.5).
+ * The text goes to memory from `allocate` when given.
  */
-export function renderFetch(folder: SelectedFolder, seq: number, info: MessageInfo, items: readonly FetchItem[], message: Buffer | undefined, flagsChanged: boolean): Buffer[] {
+export function renderFetch(
+  folder: SelectedFolder,
+  seq: number,
+  info: MessageInfo,
+  items: readonly FetchItem[],
+  message: Buffer | undefined,
+  flagsChanged: boolean,
+  allocate?: (bytes: number) => Buffer,
+): Buffer[] {
   let mime: MimePart | undefined;
   const parsed = (bytes: Buffer): MimePart => (mime ??= parseMime(bytes));
-  const out = new ResponseBuilder().raw(`* ${seq} FETCH (`);
+  const out = new ResponseBuilder(allocate).raw(`* ${seq} FETCH (`);
   let first = true;
   const key = (name: string): ResponseBuilder => {
     if (!first) out.raw(' ');

@@ -43,6 +43,9 @@ export class ResponseBuilder {
   private readonly chunks: Buffer[] = [];
   private text = '';
 
+  /** `allocate` gives the memory text pieces are written to (a session's output arena). */
+  constructor(private readonly allocate?: (bytes: number) => Buffer) {}
+
   raw(text: string): this {
     this.text += text;
     return this;
@@ -103,7 +106,13 @@ export class ResponseBuilder {
 
   private flushText(): void {
     if (this.text.length === 0) return;
-    this.chunks.push(Buffer.from(this.text, 'utf8'));
+    if (this.allocate) {
+      const piece = this.allocate(Buffer.byteLength(this.text, 'utf8'));
+      piece.write(this.text, 'utf8');
+      this.chunks.push(piece);
+    } else {
+      this.chunks.push(Buffer.from(this.text, 'utf8'));
+    }
     this.text = '';
   }
 }
