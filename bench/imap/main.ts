@@ -21,7 +21,7 @@ const PASSWORD = 'password';
 
 interface Figures {
   fetch: FetchRun;
-  /** Every measured pass's rate, in order: the first ones after the warm-up show what it left to do. */
+  /** Every measured pass's rate, in order. */
   passRates: number[];
   /** Server CPU seconds per measured FETCH pass (the mean over the passes). */
   fetchCpu: number;
@@ -29,14 +29,26 @@ interface Figures {
   peakBytes: number | undefined;
 }
 
+/** A server under test: where it listens, what it has used, and how to stop it. */
+interface Contender {
+  name: string;
+  port: number;
+  cpuSeconds(): Promise<number>;
+  /** Runs `work`, and gives the server's peak memory once all its work is done. */
+  watchMemory<T>(work: () => Promise<T>): Promise<T>;
+  peakBytes(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
 const USAGE = `Usage: node dist/bench/imap/main.js [--messages 2000] [--clients 4] [--warmup 3] [--passes 5] [--rounds 100]
 
-Puts --messages messages (about 16 KB each) in one mailbox; --clients clients SELECT it and FETCH BODY[]
-every message (batches of 250) at once, --warmup passes first (the first one sets \\Seen; the JIT of
-wirelab and of this bench's own client warms up); the median of --passes passes counts.
-Then each client does connect + LOGIN + SELECT + LOGOUT --rounds times. Prints messages/s, the server's
-CPU time per message and peak memory for wirelab, for wirelab with its transcript store detached, and,
-when dovecot-imapd is installed (run as root), for Dovecot in the same run.`;
+Puts --messages messages (about 16 KB each) in one mailbox per server; --clients clients SELECT it and
+FETCH BODY[] every message (batches of 250) at once. Every server gets --warmup passes first (the first
+one sets \\Seen; the JIT of wirelab and of this bench's own client warms up), then --passes passes taken
+in turn, one server after the other, so a slow moment of the machine falls on all of them alike; the
+median pass counts. Then each client does connect + LOGIN + SELECT + LOGOUT --rounds times. Prints
+messages/s, the server's CPU time per message and peak memory for wirelab, for wirelab with its
+transcript store detached, and, when dovecot-imapd is installed (run as root), for Dovecot.`;
 
 const values = benchOptions(USAGE, {
   messages: { default: 2000, min: 1, max: 100_000 },
@@ -49,20 +61,6 @@ const { clients, rounds, passes, warmup } = values;
 const count = values.messages;
 const print = (line: string): void => console.log(line);
 
-/** The same three steps for either server: warm-up passes (UIDs, \Seen, JIT), the measured FETCH passes, then login churn. */
-async function measure(port: number, cpuSeconds: () => Promise<number>): Promise<Omit<Figures, 'peakBytes'>> {
-  for (let pass = 0; pass < warmup; pass += 1) await fetchAll(port, clients, USER, PASSWORD, count);
-  // One pass takes well under a second; the median of several is what a busy machine cannot sway much.
-  const runs: FetchRun[] = [];
-  const before = await cpuSeconds();
-  for (let pass = 0; pass < passes; pass += 1) runs.push(await fetchAll(port, clients, USER, PASSWORD, count));
-  const fetchCpu = ((await cpuSeconds()) - before) / passes;
-  const passRates = runs.map((run) => run.messages / run.seconds);
-  const fetch = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(passes / 2)]!;
-  const login = await loginSelectLogout(port, clients, USER, PASSWORD, rounds);
-  return { fetch, passRates, fetchCpu, login };
-}
-
 const labYaml = `domains:
   - { name: st.um, mailHost: st.um }
 hosts:
@@ -73,53 +71,102 @@ services:
   imap: { host: st.um, port: 0 }
 `;
 
-print(`bench/imap: ${clients} clients on one ${formatCount(count)}-message mailbox: FETCH BODY[] of every message (batches of 250; ${warmup} warm-up passes, then the median of ${passes}), then ${rounds} × connect+LOGIN+SELECT+LOGOUT each`);
-const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
-let ours: Figures;
-try {
-  const octets = await writeBenchMaildir(lab.dataDir.maildirOf(`${USER}@st.um`), count);
-  print(`  mailbox: ${formatCount(count)} messages, ${formatMegabytes(octets)} (1.5-31.5 KB each)`);
-  const figures = await measure(lab.endpoint('imap').port, () => lab.cpuSeconds());
-  ours = { ...figures, peakBytes: await lab.peakRssBytes() };
-} finally {
-  await lab.stop().catch((err: unknown) => print(`  (stopping the lab: ${(err as Error).message})`));
+async function startWirelab(): Promise<Contender> {
+  const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
+  try {
+    const octets = await writeBenchMaildir(lab.dataDir.maildirOf(`${USER}@st.um`), count);
+    print(`  mailbox: ${formatCount(count)} messages, ${formatMegabytes(octets)} (1.5-31.5 KB each)`);
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+  return { name: 'wirelab', port: lab.endpoint('imap').port, cpuSeconds: () => lab.cpuSeconds(), watchMemory: (work) => work(), peakBytes: () => lab.peakRssBytes(), stop: () => lab.stop() };
 }
 
 // The same lab with the transcript store detached: what the IMAP engine costs without the tap recording every byte.
-const untapped = await startUntappedLab(labYaml, async (dataDir) => void (await writeBenchMaildir(dataDir.maildirOf(`${USER}@st.um`), count)));
-let bare: Figures;
-try {
-  const figures = await measure(untapped.port, () => untapped.cpuSeconds());
-  bare = { ...figures, peakBytes: await untapped.peakRssBytes() };
-} finally {
-  await untapped.stop();
+async function startWirelabUntapped(): Promise<Contender> {
+  const lab = await startUntappedLab(labYaml, async (dataDir) => void (await writeBenchMaildir(dataDir.maildirOf(`${USER}@st.um`), count)));
+  return { name: 'wirelab, no tap', port: lab.port, cpuSeconds: () => lab.cpuSeconds(), watchMemory: (work) => work(), peakBytes: () => lab.peakRssBytes(), stop: () => lab.stop() };
 }
 
-let theirs: Figures | undefined;
-if (dovecotInstalled()) {
+async function startDovecotContender(): Promise<Contender> {
   const source = await mkdtemp(join(tmpdir(), 'wirelab-bench-imap-source-'));
   const mailRoot = await mkdtemp(join(tmpdir(), 'wirelab-bench-imap-dovecot-'));
+  const removeFiles = async (): Promise<void> => {
+    await rm(source, { recursive: true, force: true });
+    await rm(mailRoot, { recursive: true, force: true });
+  };
   try {
     // Dovecot gets the same messages under fresh file names, never the files wirelab has renamed.
     await writeBenchMaildir(join(source, 'Maildir'), count);
     await linkBenchMaildir(join(source, 'Maildir'), join(mailRoot, USER, 'Maildir'));
     await giveToMailUser(mailRoot);
     const dovecot = await startDovecot({ users: [{ name: USER, password: PASSWORD }], listen: { imap: true }, mailRoot });
-    try {
-      const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
-      sampler.start();
-      const figures = await measure(dovecot.ports.imap!, () => treeCpuSeconds(dovecot.pid));
-      theirs = { ...figures, peakBytes: await sampler.stop() };
-    } finally {
-      await dovecot.stop();
-    }
-  } finally {
-    await rm(source, { recursive: true, force: true });
-    await rm(mailRoot, { recursive: true, force: true });
+    // Dovecot's memory is the sum over its processes, which no kernel figure keeps: sampled while it works.
+    let peak = 0;
+    return {
+      name: 'Dovecot',
+      port: dovecot.ports.imap!,
+      cpuSeconds: () => treeCpuSeconds(dovecot.pid),
+      async watchMemory(work) {
+        const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
+        sampler.start();
+        try {
+          return await work();
+        } finally {
+          peak = Math.max(peak, await sampler.stop());
+        }
+      },
+      peakBytes: async () => peak,
+      async stop() {
+        await dovecot.stop();
+        await removeFiles();
+      },
+    };
+  } catch (err) {
+    await removeFiles();
+    throw err;
   }
-} else {
-  print('  Dovecot not installed (apt-get install dovecot-imapd): wirelab figures only');
 }
+
+print(`bench/imap: ${clients} clients on one ${formatCount(count)}-message mailbox: FETCH BODY[] of every message (batches of 250; ${warmup} warm-up passes, then the median of ${passes} taken in turn), then ${rounds} × connect+LOGIN+SELECT+LOGOUT each`);
+const contenders: Contender[] = [];
+const results = new Map<Contender, Figures>();
+try {
+  contenders.push(await startWirelab());
+  contenders.push(await startWirelabUntapped());
+  if (dovecotInstalled()) contenders.push(await startDovecotContender());
+  else print('  Dovecot not installed (apt-get install dovecot-imapd): wirelab figures only');
+
+  for (const server of contenders) {
+    await server.watchMemory(async () => {
+      for (let pass = 0; pass < warmup; pass += 1) await fetchAll(server.port, clients, USER, PASSWORD, count);
+    });
+  }
+  const runs = new Map<Contender, { runs: FetchRun[]; cpu: number }>(contenders.map((c) => [c, { runs: [], cpu: 0 }]));
+  for (let pass = 0; pass < passes; pass += 1) {
+    for (const server of contenders) {
+      const mine = runs.get(server)!;
+      const before = await server.cpuSeconds();
+      mine.runs.push(await server.watchMemory(() => fetchAll(server.port, clients, USER, PASSWORD, count)));
+      mine.cpu += (await server.cpuSeconds()) - before;
+    }
+  }
+  for (const server of contenders) {
+    const login = await server.watchMemory(() => loginSelectLogout(server.port, clients, USER, PASSWORD, rounds));
+    const mine = runs.get(server)!;
+    results.set(server, {
+      fetch: [...mine.runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(passes / 2)]!,
+      passRates: mine.runs.map((run) => run.messages / run.seconds),
+      fetchCpu: mine.cpu / passes,
+      login,
+      peakBytes: await server.peakBytes(),
+    });
+  }
+} finally {
+  for (const server of contenders) await server.stop().catch((err: unknown) => print(`  (stopping ${server.name}: ${(err as Error).message})`));
+}
+const [ours, bare, theirs] = contenders.map((c) => results.get(c)!) as [Figures, Figures, Figures | undefined];
 
 const fetchRate = (f: Figures): number => f.fetch.messages / f.fetch.seconds;
 const loginRate = (f: Figures): number => f.login.sessions / f.login.seconds;
