@@ -70,10 +70,10 @@ export class Maildrop {
     return bytes;
   }
 
-  /** `read` without waiting, for a small message whose file is where the index says; undefined otherwise. */
-  readNow(number: number, markRetrieved: boolean): Buffer | undefined {
+  /** `read` without waiting, for a small message whose file is where the index says; undefined otherwise. `allocate` gives the memory. */
+  readNow(number: number, markRetrieved: boolean, allocate?: (bytes: number) => Buffer): Buffer | undefined {
     const message = this.messages[number - 1];
-    const bytes = message && this.view.readNow(message.uid);
+    const bytes = message && this.view.readNow(message.uid, allocate);
     if (bytes && markRetrieved) this.retrieved.add(number);
     return bytes;
   }

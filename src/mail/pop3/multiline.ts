@@ -9,14 +9,14 @@ const LF_DOT = Buffer.from('\n.');
  * "." gets another "." in front, the body ends with CRLF, and a line holding only "." closes it. The
  * lines to stuff are found first, so the answer is allocated once and the message copied once.
  */
-export function multilineReply(status: string, body: Buffer): Buffer {
+export function multilineReply(status: string, body: Buffer, allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const startsWithDot = body.length > 0 && body[0] === DOT;
   // Where a line starts with a dot: found once, used to size the answer and to copy around them.
   const dotLines: number[] = [];
   for (let at = body.indexOf(LF_DOT); at !== -1; at = body.indexOf(LF_DOT, at + 2)) dotLines.push(at + 1);
   const endsWithCrlf = body.length === 0 || (body.length >= 2 && body[body.length - 2] === CR && body[body.length - 1] === LF);
   const statusBytes = Buffer.byteLength(status);
-  const out = Buffer.allocUnsafe(statusBytes + (startsWithDot ? 1 : 0) + dotLines.length + body.length + (endsWithCrlf ? 0 : 2) + 3);
+  const out = allocate(statusBytes + (startsWithDot ? 1 : 0) + dotLines.length + body.length + (endsWithCrlf ? 0 : 2) + 3);
   let written = out.write(status, 0, 'utf8');
   if (startsWithDot) out[written++] = DOT;
   let start = 0;

@@ -6,7 +6,7 @@ import type { Pop3Session } from './session.js';
  * meanwhile. Small messages come back at once, without a promise: most RETRs take that path.
  */
 export function readOrExplain(session: Pop3Session, number: number, markRetrieved: boolean): Buffer | Promise<Buffer | undefined> {
-  return session.maildrop!.readNow(number, markRetrieved) ?? readOrExplainLater(session, number, markRetrieved);
+  return session.maildrop!.readNow(number, markRetrieved, session.allocateOutput) ?? readOrExplainLater(session, number, markRetrieved);
 }
 
 async function readOrExplainLater(session: Pop3Session, number: number, markRetrieved: boolean): Promise<Buffer | undefined> {

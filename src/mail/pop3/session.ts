@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { isLoopback } from '../../net/cidr.js';
 import { LineConnection } from '../../net/line-connection.js';
+import { OutputArena } from '../../net/output-arena.js';
 import type { TapConversation } from '../../net/tap.js';
 import type { Pop3Command, Refusal } from './command.js';
 import type { Maildrop } from './maildrop.js';
@@ -11,6 +12,8 @@ import type { Pop3State } from './state.js';
 
 /** Capabilities every session has (RFC 2449 §6); commands add theirs (TOP, UIDL, USER, SASL, STLS). */
 const FIXED_CAPABILITIES = ['RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', 'IMPLEMENTATION wirelab'];
+/** Answers waiting for a slow client beyond what the kernel holds, past which no more commands are read. */
+const MAX_UNSENT_BYTES = 256 * 1024;
 
 /** One POP3 conversation: greets, reads commands in order (pipelined or not), gates them, dispatches, replies. */
 export class Pop3Session {
@@ -21,6 +24,9 @@ export class Pop3Session {
   private readonly byVerb: Map<string, Pop3Command<unknown>>;
   private badCommands = 0;
   private closing = false;
+  private readonly arena = new OutputArena();
+  /** Memory to read a message into for RETR and TOP, used again once its answer is written. */
+  readonly allocateOutput = this.arena.take;
 
   constructor(
     socket: Socket,
@@ -77,10 +83,13 @@ export class Pop3Session {
         }
         if (input.kind === 'too-long') this.reply('lineTooLong');
         else await this.dispatch(input.text);
+        // A client pipelining RETRs without reading the answers gets no more until it does: what waits for it stays bounded.
+        if (this.conn.unsentBytes > MAX_UNSENT_BYTES) await this.conn.flush();
       }
     } finally {
       // Without QUIT there is no UPDATE state (RFC 1939 §6): marks are dropped, the lock released.
       await this.maildrop?.close();
+      this.arena.release(false);
     }
     await this.conn.close();
   }
@@ -99,7 +108,10 @@ export class Pop3Session {
 
   /** A positive reply followed by a multi-line body (a message, or lines from lineBlock), stuffed and terminated, in one write. */
   replyWithBody(name: ReplyName, values: Record<string, string | number>, body: Buffer): void {
-    this.conn.writeWhole(multilineReply(formatReply(name, values), body));
+    const answer = multilineReply(formatReply(name, values), body, this.arena.take);
+    // Written now: when the kernel takes all of it, the memory the message and its answer were made in
+    // serves the next RETR (here or in another session); otherwise it goes with the write.
+    this.arena.release(this.conn.writeNow([answer]));
   }
 
   /** Ends the session once the current reply is out (QUIT, failed TLS). */
