@@ -3,6 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { Directory } from '../directory/directory.js';
 import { isLoopback } from '../net/cidr.js';
 import { TranscriptStore } from '../net/transcripts.js';
+import { TlsKeyLog } from '../pki/key-log.js';
 import { createLabTls } from '../pki/lab-tls.js';
 import { demoConfig, findHost, type LabConfig } from './config.js';
 import { DataDir } from './data-dir.js';
@@ -25,6 +26,8 @@ export interface StartLabOptions {
   logger?: Logger;
   /** TLS settings per service; without it, the lab CA under the data directory provides them. */
   tls?: TlsProvider;
+  /** Appends the secrets of every TLS session the lab's servers take part in to this file (SSLKEYLOGFILE format). */
+  tlsKeyLogFile?: string;
 }
 
 export interface RunningService {
@@ -67,7 +70,15 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const directory = new Directory(dataDir.usersFile);
   await directory.seed(config.users);
   await refuseDemoPasswordsBeyondLoopback(config, directory);
-  const tls = options.tls ?? (await createLabTls(config, dataDir, log.child('pki')));
+  const keyLog = options.tlsKeyLogFile === undefined ? undefined : TlsKeyLog.open(options.tlsKeyLogFile);
+  if (keyLog) log.warn(`writing the secrets of every TLS session to ${keyLog.path}: with it, anyone who has a capture reads the sessions`);
+  let tls: TlsProvider;
+  try {
+    tls = options.tls ?? (await createLabTls(config, dataDir, log.child('pki'), keyLog?.write));
+  } catch (err) {
+    await keyLog?.close();
+    throw err;
+  }
 
   const transcripts = new TranscriptStore({
     maxConversations: config.tap.maxConversations,
@@ -84,6 +95,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     shutdown.abort();
     await Promise.allSettled(started.map((s) => s.service.stop()));
     await transcripts.close();
+    await keyLog?.close();
     await rm(dataDir.labFile, { force: true });
   };
 
@@ -137,6 +149,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         dataDir,
         log: log.child(name),
         tls,
+        tlsKeyLog: keyLog?.write,
         shutdown: shutdown.signal,
         peers,
         observe,

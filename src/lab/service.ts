@@ -1,5 +1,5 @@
-import type { TlsOptions } from 'node:tls';
 import type { Directory } from '../directory/directory.js';
+import type { ServerTlsOptions } from '../net/secure-socket.js';
 import type { TranscriptStore } from '../net/transcripts.js';
 import type { HostConfig, LabConfig, ServiceConfig } from './config.js';
 import type { DataDir } from './data-dir.js';
@@ -46,7 +46,7 @@ export interface PeerEndpoint extends ListenEndpoint {
 }
 
 /** Hands a service the TLS settings for the names it answers to; absent until the lab has a CA. */
-export type TlsProvider = (serviceName: string) => TlsOptions | undefined;
+export type TlsProvider = (serviceName: string) => ServerTlsOptions | undefined;
 
 /** What the lab gives a service, and all a service may reach: its slice of config and the shared pieces. */
 export interface ServiceContext {
@@ -62,6 +62,11 @@ export interface ServiceContext {
   dataDir: DataDir;
   log: Logger;
   tls: TlsProvider;
+  /**
+   * The lab's TLS key log when the user keeps one (`--tls-key-log`), for TLS sessions the service opens
+   * as a client (the delivery agents); servers get it with their TLS options.
+   */
+  tlsKeyLog?: (line: Buffer) => void;
   /** Aborted when the lab begins to stop: finish what is in flight, refuse what is new. */
   shutdown: AbortSignal;
   /**

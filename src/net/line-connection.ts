@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { TLSSocket, type TlsOptions } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { ByteQueue } from './byte-queue.js';
+import { secureServerSocket, type ServerTlsOptions } from './secure-socket.js';
 import type { TapConversation } from './tap.js';
 
 const LF = 0x0a;
@@ -296,10 +297,10 @@ export class LineConnection {
    * Starts TLS on this connection as the server. Anything the client pipelined in clear after the
    * command that asked for TLS is discarded, so it can never run inside the tunnel (CVE-2011-0411).
    */
-  async upgradeToTls(options: TlsOptions): Promise<boolean> {
+  async upgradeToTls(options: ServerTlsOptions): Promise<boolean> {
     this.queue.clear();
     this.detach(this.socket);
-    const secure = new TLSSocket(this.socket, { ...options, isServer: true });
+    const secure = secureServerSocket(this.socket, options);
     const ok = await new Promise<boolean>((resolve) => {
       secure.once('secure', () => resolve(true));
       secure.once('error', () => resolve(false));

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 import type { ListenEndpoint, Service, ServiceContext, ServiceStatus, ServiceState } from '../lab/service.js';
 import { listenTcp } from './listen-error.js';
+import { secureServerSocket } from './secure-socket.js';
 import { TapConversation } from './tap.js';
 
 /** What a protocol does with one accepted connection; resolves when the conversation is over. */
@@ -103,7 +103,7 @@ export class TcpService implements Service {
         raw.destroy();
         return;
       }
-      socket = new TLSSocket(raw, { ...tlsOptions, isServer: true });
+      socket = secureServerSocket(raw, tlsOptions);
       socket.on('error', () => undefined);
     }
     this.sockets.add(socket);

@@ -115,8 +115,15 @@ export class LabTls {
   }
 }
 
-/** Builds the lab's TLS provider: creates or loads the CA and host certificates, then hands out per-service options. */
-export async function createLabTls(config: LabConfig, dataDir: DataDir, log: Logger): Promise<TlsProvider> {
+/**
+ * Builds the lab's TLS provider: creates or loads the CA and host certificates, then hands out
+ * per-service options; with `keyLog`, every session's secrets go to it.
+ */
+export async function createLabTls(config: LabConfig, dataDir: DataDir, log: Logger, keyLog?: (line: Buffer) => void): Promise<TlsProvider> {
   const tls = new LabTls(config, await prepareLabCertificates(config, dataDir, log), log);
-  return (serviceName) => tls.optionsFor(serviceName);
+  if (!keyLog) return (serviceName) => tls.optionsFor(serviceName);
+  return (serviceName) => {
+    const options = tls.optionsFor(serviceName);
+    return options && { ...options, keyLog };
+  };
 }

@@ -18,10 +18,11 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 export const upCommand: CliCommand = {
   name: 'up',
   summary: 'start the lab in the foreground (Ctrl-C stops it cleanly)',
-  usage: ['wirelab up [--config FILE] [--data DIR] [--port-offset N] [--log-level info] [--open]'],
+  usage: ['wirelab up [--config FILE] [--data DIR] [--port-offset N] [--log-level info] [--open] [--tls-key-log FILE]'],
   options: {
     'log-level': { type: 'string', help: `how much to log on stderr: ${LOG_LEVELS.join(', ')} (default info)` },
     open: { type: 'boolean', help: 'open the console in the web browser once the lab is up' },
+    'tls-key-log': { type: 'string', help: 'append the secrets of every TLS session to FILE (the SSLKEYLOGFILE format), so Wireshark can decrypt a capture' },
   },
   async run({ values }, ctx) {
     const level = (values['log-level'] as LogLevel | undefined) ?? 'info';
@@ -29,7 +30,8 @@ export const upCommand: CliCommand = {
       ctx.err(`wirelab up: --log-level ${String(level)} is not one of ${LOG_LEVELS.join(', ')}`);
       return 2;
     }
-    const lab = await startLab({ config: ctx.config, dataDir: ctx.dataDir.root, portOffset: ctx.portOffset, logLevel: level });
+    const tlsKeyLogFile = values['tls-key-log'] as string | undefined;
+    const lab = await startLab({ config: ctx.config, dataDir: ctx.dataDir.root, portOffset: ctx.portOffset, logLevel: level, tlsKeyLogFile });
 
     // Listen for signals before saying we are up, so a stop sent right after the banner is never missed.
     const stopRequested = new Promise<void>((resolve) => {
@@ -62,6 +64,7 @@ export const upCommand: CliCommand = {
     const consoleEndpoint = lab.services.find((s) => s.kind === 'console')?.endpoints[0];
     const consoleUrl = consoleEndpoint ? `http://${consoleEndpoint.address}:${consoleEndpoint.port}/` : undefined;
     if (consoleUrl) ctx.out(`Console (every conversation, live): ${consoleUrl}`);
+    if (tlsKeyLogFile) ctx.out(`TLS key log: ${tlsKeyLogFile} (Wireshark: Preferences › Protocols › TLS › (Pre)-Master-Secret log filename; tshark: -o tls.keylog_file:${tlsKeyLogFile})`);
     if (values.open) {
       if (consoleUrl) openInBrowser(consoleUrl, ctx.err);
       else ctx.err('--open: the console service is not enabled in this config');

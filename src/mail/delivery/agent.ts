@@ -75,6 +75,7 @@ export class DeliveryAgent implements Service {
       tap: { service: ctx.name, host: ctx.host.name },
       signal: this.stopping.signal,
       connectionsPerDestination: settings.concurrency,
+      keyLog: ctx.tlsKeyLog,
     });
     const worker = new MessageWorker({
       queue: this.queue,

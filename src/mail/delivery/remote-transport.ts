@@ -14,6 +14,8 @@ export interface RemoteTransportOptions {
   signal: AbortSignal;
   /** Sessions open at once to one destination (Postfix's default_destination_concurrency_limit). */
   connectionsPerDestination: number;
+  /** Where the secrets of each TLS session go, when the lab keeps a key log. */
+  keyLog?: (line: Buffer) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export class RemoteTransport {
         connectTimeoutMs: this.options.connectTimeoutMs,
         tls: hop.tls,
         tap: this.options.tap,
+        keyLog: this.options.keyLog,
       },
       `${note}: connecting to ${hop.name}[${hop.address}]:${port} (${hop.found})`,
     );

@@ -1,4 +1,4 @@
-import type { TlsOptions } from 'node:tls';
+import type { ServerTlsOptions } from '../../net/secure-socket.js';
 import type { Directory } from '../../directory/directory.js';
 import { findHost } from '../../lab/config.js';
 import type { ServiceContext } from '../../lab/service.js';
@@ -33,7 +33,7 @@ export interface Environment {
   allowPlaintextAuth: boolean;
   limits: ImapLimits;
   /** TLS settings from the lab CA, or undefined while the lab has none (then STARTTLS is not offered). */
-  tlsOptions(): TlsOptions | undefined;
+  tlsOptions(): ServerTlsOptions | undefined;
   /** The user's Maildir++ tree. */
   openMailbox(address: string): Promise<Mailbox>;
 }

@@ -1,4 +1,4 @@
-import type { TlsOptions } from 'node:tls';
+import type { ServerTlsOptions } from '../../net/secure-socket.js';
 import type { Directory } from '../../directory/directory.js';
 import { findHost } from '../../lab/config.js';
 import type { ServiceContext } from '../../lab/service.js';
@@ -18,7 +18,7 @@ export interface Pop3Settings {
   maxBadCommands: number;
   /** Pause before a failed login is answered (Dovecot waits about 2 s), to slow password guessing. */
   authFailureDelayMs: number;
-  tls(): TlsOptions | undefined;
+  tls(): ServerTlsOptions | undefined;
   openMailbox(address: string): Promise<Mailbox>;
 }
 

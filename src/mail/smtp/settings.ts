@@ -1,4 +1,4 @@
-import type { TlsOptions } from 'node:tls';
+import type { ServerTlsOptions } from '../../net/secure-socket.js';
 import type { Directory } from '../../directory/directory.js';
 import { findHost } from '../../lab/config.js';
 import type { ServiceContext } from '../../lab/service.js';
@@ -31,7 +31,7 @@ export interface SmtpSettings {
   defaultDomain: string;
   directory: Directory;
   acceptor: MailAcceptor;
-  tls(): TlsOptions | undefined;
+  tls(): ServerTlsOptions | undefined;
 }
 
 export function smtpSettings(ctx: ServiceContext, submission: boolean): SmtpSettings {

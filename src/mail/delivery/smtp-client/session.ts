@@ -32,6 +32,8 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   tls: TlsPolicy;
   tap: { service: string; host: string };
+  /** Where the secrets of the TLS session go, when the lab keeps a key log. */
+  keyLog?: (line: Buffer) => void;
 }
 
 /**
@@ -366,6 +368,7 @@ export class SmtpClientSession {
     this.reader.detach();
     const secure = await new Promise<TLSSocket>((resolve, reject) => {
       const socket = connectTls(options, () => resolve(socket));
+      if (this.options.keyLog) socket.on('keylog', this.options.keyLog);
       socket.once('error', reject);
     }).catch((err: Error) => {
       const message = `TLS handshake with ${this.where} failed: ${err.message}`;
