@@ -226,6 +226,24 @@ export class LineConnection {
     return { kind: 'bytes', bytes };
   }
 
+  /** Reads exactly `n` bytes and drops them as they come (a refused BDAT chunk); the tap records their count, not them. */
+  async skipExact(n: number): Promise<EndReason | undefined> {
+    let left = n;
+    while (left > 0) {
+      if (this.queue.length === 0) {
+        if (this.ended) return this.ended;
+        await this.waitForData(true);
+        continue;
+      }
+      const taken = Math.min(left, this.queue.length);
+      this.queue.skip(taken);
+      left -= taken;
+      this.resumeIfDrained();
+    }
+    this.options.tap.data('client', Buffer.alloc(0), undefined, n);
+    return undefined;
+  }
+
   /**
    * Sends a reply. `redacted` is what the transcript shows when the reply holds a secret. Replies
    * written while pipelined commands are handled in one go leave in one segment (RFC 2920 §3.2 lets

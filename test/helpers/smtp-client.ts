@@ -8,8 +8,8 @@ export class RawSmtp {
     readonly reader: LineReader,
   ) {}
 
-  static async connect(port: number, localAddress?: string): Promise<{ client: RawSmtp; banner: string[] }> {
-    const socket = await openSocket(port, '127.0.0.1', localAddress);
+  static async connect(port: number, localAddress?: string, host = '127.0.0.1'): Promise<{ client: RawSmtp; banner: string[] }> {
+    const socket = await openSocket(port, host, localAddress);
     const client = new RawSmtp(socket, new LineReader(socket));
     return { client, banner: await client.reader.reply() };
   }

@@ -21,7 +21,11 @@ export type SmtpState =
   | { phase: 'connected' }
   | { phase: 'greeted'; greeting: Greeting }
   | { phase: 'mail'; greeting: Greeting; from: Path }
-  | { phase: 'rcpt'; greeting: Greeting; from: Path; recipients: Recipient[] };
+  | { phase: 'rcpt'; greeting: Greeting; from: Path; recipients: Recipient[] }
+  /** BDAT chunks received so far of a message not ended by LAST yet (RFC 3030). */
+  | { phase: 'bdat'; greeting: Greeting; from: Path; recipients: Recipient[]; chunks: Buffer[]; bytes: number }
+  /** A BDAT was refused: the rest of its chunks, up to LAST, are read and thrown away (as Postfix does). */
+  | { phase: 'bdat-discard'; greeting: Greeting };
 
 export type Phase = SmtpState['phase'];
 

@@ -52,7 +52,7 @@ export const auth: SmtpCommand = {
   summary: 'Log in (PLAIN or LOGIN, base64). Logged-in users may send mail anywhere.',
   rfc: 'RFC 4954 §4',
   args: 'required',
-  outOfSequence: { connected: 'sendHeloFirst', mail: 'inTransaction', rcpt: 'inTransaction' },
+  outOfSequence: { connected: 'sendHeloFirst', mail: 'inTransaction', rcpt: 'inTransaction', bdat: 'inTransaction', 'bdat-discard': 'inTransaction' },
   unavailable(session) {
     if (session.user) return 'alreadyAuthenticated';
     if (session.authOffered) return undefined;

@@ -42,6 +42,7 @@ export const ehlo: SmtpCommand = {
       ...(session.authOffered && !session.user ? ['AUTH PLAIN LOGIN'] : []),
       'ENHANCEDSTATUSCODES',
       '8BITMIME',
+      'CHUNKING',
       'SMTPUTF8',
     ];
     session.send(multiline(250, [helloLine(session, args), ...extensions]));

@@ -9,7 +9,7 @@ export const mail: SmtpCommand = {
   summary: 'Start a message: give the sender (the bounce address). <> is the null sender of bounces.',
   rfc: 'RFC 5321 §4.1.1.2',
   args: 'required',
-  outOfSequence: { connected: 'sendHeloFirst', mail: 'nestedMail', rcpt: 'nestedMail' },
+  outOfSequence: { connected: 'sendHeloFirst', mail: 'nestedMail', rcpt: 'nestedMail', bdat: 'nestedMail', 'bdat-discard': 'mailAfterBdat' },
   unavailable: (session) => (session.settings.submission && !session.user ? 'authRequired' : undefined),
   handle(session, args) {
     if (session.state.phase !== 'greeted') return;

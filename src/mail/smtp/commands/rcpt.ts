@@ -8,7 +8,7 @@ export const rcpt: SmtpCommand = {
   summary: 'Name a recipient; repeat for each one.',
   rfc: 'RFC 5321 §4.1.1.3',
   args: 'required',
-  outOfSequence: { connected: 'needMail', greeted: 'needMail' },
+  outOfSequence: { connected: 'needMail', greeted: 'needMail', bdat: 'rcptAfterBdat', 'bdat-discard': 'needMail' },
   async handle(session, args) {
     const state = session.state;
     if (state.phase !== 'mail' && state.phase !== 'rcpt') return;

@@ -6,7 +6,7 @@ export const starttls: SmtpCommand = {
   summary: 'Switch this connection to TLS; afterwards the client must say EHLO again.',
   rfc: 'RFC 3207 §4',
   args: 'none',
-  outOfSequence: { connected: 'sendHeloFirst', mail: 'inTransaction', rcpt: 'inTransaction' },
+  outOfSequence: { connected: 'sendHeloFirst', mail: 'inTransaction', rcpt: 'inTransaction', bdat: 'inTransaction', 'bdat-discard': 'inTransaction' },
   unavailable(session) {
     if (session.tlsActive) return 'tlsAlready';
     return session.settings.tls() ? undefined : 'tlsUnavailable';
