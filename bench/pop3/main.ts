@@ -20,18 +20,30 @@ const PASSWORD = 'password';
 interface Figures {
   warm: RetrieveRun;
   measured: RetrieveRun;
-  /** Server CPU seconds (every process and thread) spent during the measured pass. */
+  /** Server CPU seconds (every process and thread) per measured pass (the mean over the passes). */
   cpuSeconds: number;
   peakBytes: number | undefined;
+}
+
+/** A server under test: where it listens, what it has used, and how to stop it. */
+interface Contender {
+  name: string;
+  port: number;
+  cpuSeconds(): Promise<number>;
+  /** Runs `work`, and gives the server's peak memory once all its work is done. */
+  watchMemory<T>(work: () => Promise<T>): Promise<T>;
+  peakBytes(): Promise<number | undefined>;
+  stop(): Promise<void>;
 }
 
 const USAGE = `Usage: node dist/bench/pop3/main.js [--messages 2000] [--clients 4] [--passes 5]
 
 Gives each of --clients POP3 clients its own maildrop of --messages messages (about 16 KB each) and
-retrieves every message with RETR, one command at a time, on all clients at once (a first pass, then
-the median of --passes): RETR/s, the server's
-CPU time per RETR and peak memory, for wirelab and, when dovecot-pop3d is installed (run as root), for
-Dovecot in the same run.`;
+retrieves every message with RETR, one command at a time, on all clients at once. The servers run side
+by side: each gets a first pass (every message gets its UID), then they take --passes passes in turn,
+so a slow moment of the machine falls on all of them alike; the median pass counts. Prints RETR/s, the
+server's CPU time per RETR and peak memory, for wirelab and, when dovecot-pop3d is installed (run as
+root), for Dovecot.`;
 
 const values = benchOptions(USAGE, { messages: { default: 2000, min: 1, max: 100_000 }, clients: { default: 4, min: 1, max: 64 }, passes: { default: 5, min: 1, max: 50 } });
 const count = values.messages;
@@ -48,55 +60,89 @@ services:
   pop3: { host: st.um, port: 0 }
 `;
 
-/** A pass takes about a second: the median of several is what a busy machine sways least. */
-async function measuredPasses(port: number): Promise<RetrieveRun> {
-  const runs: RetrieveRun[] = [];
-  for (let pass = 0; pass < values.passes; pass += 1) runs.push(await retrieveAll(port, users, PASSWORD, count));
-  return runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(values.passes / 2)]!;
+async function startWirelab(): Promise<Contender> {
+  const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
+  try {
+    const source = lab.dataDir.maildirOf(`${users[0]}@st.um`);
+    const octets = await writeBenchMaildir(source, count);
+    print(`  mailbox: ${formatCount(count)} messages, ${formatMegabytes(octets)} (1.5-31.5 KB each), hard-linked into every maildrop`);
+    for (const user of users.slice(1)) await linkBenchMaildir(source, lab.dataDir.maildirOf(`${user}@st.um`));
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+  return { name: 'wirelab', port: lab.endpoint('pop3').port, cpuSeconds: () => lab.cpuSeconds(), watchMemory: (work) => work(), peakBytes: () => lab.peakRssBytes(), stop: () => lab.stop() };
 }
 
-print(`bench/pop3: ${users.length} clients, each RETR of ${formatCount(count)} messages (${users.length} maildrops), one command at a time; median of ${values.passes} passes`);
-const lab = await startLabProcess({ configYaml: labYaml, logLevel: 'warn' });
-let ours: Figures;
-try {
-  const source = lab.dataDir.maildirOf(`${users[0]}@st.um`);
-  const octets = await writeBenchMaildir(source, count);
-  print(`  mailbox: ${formatCount(count)} messages, ${formatMegabytes(octets)} (1.5-31.5 KB each), hard-linked into every maildrop`);
-  for (const user of users.slice(1)) await linkBenchMaildir(source, lab.dataDir.maildirOf(`${user}@st.um`));
-  const port = lab.endpoint('pop3').port;
-  // The first pass gives every message its UID (and moves it to cur/); the second is what a returning client sees.
-  const warm = await retrieveAll(port, users, PASSWORD, count);
-  const cpuBefore = await lab.cpuSeconds();
-  const measured = await measuredPasses(port);
-  ours = { warm, measured, cpuSeconds: ((await lab.cpuSeconds()) - cpuBefore) / values.passes, peakBytes: await lab.peakRssBytes() };
-} finally {
-  await lab.stop().catch((err: unknown) => print(`  (stopping the lab: ${(err as Error).message})`));
-}
-
-let theirs: Figures | undefined;
-if (dovecotInstalled()) {
+async function startDovecotContender(): Promise<Contender> {
   const dovecot = await startDovecot({ users: users.map((name) => ({ name, password: PASSWORD })), listen: { pop3: true } });
-  const dovecotPort = dovecot.ports.pop3!;
+  const fresh = await mkdtemp(join(tmpdir(), 'wirelab-bench-pop3-source-'));
+  const stop = async (): Promise<void> => {
+    await dovecot.stop();
+    await rm(fresh, { recursive: true, force: true });
+  };
   try {
     // Dovecot gets the same messages under fresh file names, never the files wirelab has renamed.
-    const fresh = await mkdtemp(join(tmpdir(), 'wirelab-bench-pop3-source-'));
     const sourceCopy = join(fresh, 'Maildir');
     await writeBenchMaildir(sourceCopy, count);
     for (const user of users) await linkBenchMaildir(sourceCopy, dovecot.maildirOf(user));
     await dovecot.handOver();
-    const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
-    sampler.start();
-    const warm = await retrieveAll(dovecotPort, users, PASSWORD, count);
-    const cpuBefore = await treeCpuSeconds(dovecot.pid);
-    const measured = await measuredPasses(dovecotPort);
-    theirs = { warm, measured, cpuSeconds: ((await treeCpuSeconds(dovecot.pid)) - cpuBefore) / values.passes, peakBytes: await sampler.stop() };
-    await rm(fresh, { recursive: true, force: true });
-  } finally {
-    await dovecot.stop();
+  } catch (err) {
+    await stop();
+    throw err;
   }
-} else {
-  print('  Dovecot not installed (apt-get install dovecot-pop3d): wirelab figures only');
+  // Dovecot's memory is the sum over its processes, which no kernel figure keeps: sampled while it works.
+  let peak = 0;
+  return {
+    name: 'Dovecot',
+    port: dovecot.ports.pop3!,
+    cpuSeconds: () => treeCpuSeconds(dovecot.pid),
+    async watchMemory(work) {
+      const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
+      sampler.start();
+      try {
+        return await work();
+      } finally {
+        peak = Math.max(peak, await sampler.stop());
+      }
+    },
+    peakBytes: async () => peak,
+    stop,
+  };
 }
+
+print(`bench/pop3: ${users.length} clients, each RETR of ${formatCount(count)} messages (${users.length} maildrops), one command at a time; a first pass, then the median of ${values.passes} taken in turn`);
+const contenders: Contender[] = [];
+const results = new Map<Contender, Figures>();
+try {
+  contenders.push(await startWirelab());
+  if (dovecotInstalled()) contenders.push(await startDovecotContender());
+  else print('  Dovecot not installed (apt-get install dovecot-pop3d): wirelab figures only');
+  // The first pass gives every message its UID (and moves it to cur/); the later ones are what a returning client sees.
+  const warm = new Map<Contender, RetrieveRun>();
+  for (const server of contenders) warm.set(server, await server.watchMemory(() => retrieveAll(server.port, users, PASSWORD, count)));
+  const runs = new Map<Contender, { runs: RetrieveRun[]; cpu: number }>(contenders.map((c) => [c, { runs: [], cpu: 0 }]));
+  for (let pass = 0; pass < values.passes; pass += 1) {
+    for (const server of contenders) {
+      const mine = runs.get(server)!;
+      const before = await server.cpuSeconds();
+      mine.runs.push(await server.watchMemory(() => retrieveAll(server.port, users, PASSWORD, count)));
+      mine.cpu += (await server.cpuSeconds()) - before;
+    }
+  }
+  for (const server of contenders) {
+    const mine = runs.get(server)!;
+    results.set(server, {
+      warm: warm.get(server)!,
+      measured: [...mine.runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(values.passes / 2)]!,
+      cpuSeconds: mine.cpu / values.passes,
+      peakBytes: await server.peakBytes(),
+    });
+  }
+} finally {
+  for (const server of contenders) await server.stop().catch((err: unknown) => print(`  (stopping ${server.name}: ${(err as Error).message})`));
+}
+const [ours, theirs] = contenders.map((c) => results.get(c)!) as [Figures, Figures | undefined];
 
 const rate = (run: RetrieveRun): number => run.messages / run.seconds;
 const cpuPerRetr = (f: Figures): string => `${((f.cpuSeconds * 1e6) / f.measured.messages).toFixed(0)} µs`;
