@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dovecotInstalled, giveToMailUser, startDovecot } from '../../test/helpers/dovecot.js';
 import { startLabProcess } from '../lib/lab-process.js';
-import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { medianRun, passesInTurn, sampledTreeMemory, stopAll, type Contender } from '../lib/contender.js';
 import { benchOptions } from '../lib/options.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { formatCount, formatMegabytes, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
@@ -27,17 +27,6 @@ interface Figures {
   fetchCpu: number;
   login: LoginRun;
   peakBytes: number | undefined;
-}
-
-/** A server under test: where it listens, what it has used, and how to stop it. */
-interface Contender {
-  name: string;
-  port: number;
-  cpuSeconds(): Promise<number>;
-  /** Runs `work`, and gives the server's peak memory once all its work is done. */
-  watchMemory<T>(work: () => Promise<T>): Promise<T>;
-  peakBytes(): Promise<number | undefined>;
-  stop(): Promise<void>;
 }
 
 const USAGE = `Usage: node dist/bench/imap/main.js [--messages 2000] [--clients 4] [--warmup 3] [--passes 5] [--rounds 100]
@@ -102,22 +91,11 @@ async function startDovecotContender(): Promise<Contender> {
     await linkBenchMaildir(join(source, 'Maildir'), join(mailRoot, USER, 'Maildir'));
     await giveToMailUser(mailRoot);
     const dovecot = await startDovecot({ users: [{ name: USER, password: PASSWORD }], listen: { imap: true }, mailRoot });
-    // Dovecot's memory is the sum over its processes, which no kernel figure keeps: sampled while it works.
-    let peak = 0;
     return {
       name: 'Dovecot',
       port: dovecot.ports.imap!,
       cpuSeconds: () => treeCpuSeconds(dovecot.pid),
-      async watchMemory(work) {
-        const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
-        sampler.start();
-        try {
-          return await work();
-        } finally {
-          peak = Math.max(peak, await sampler.stop());
-        }
-      },
-      peakBytes: async () => peak,
+      ...sampledTreeMemory(dovecot.pid),
       async stop() {
         await dovecot.stop();
         await removeFiles();
@@ -143,28 +121,20 @@ try {
       for (let pass = 0; pass < warmup; pass += 1) await fetchAll(server.port, clients, USER, PASSWORD, count);
     });
   }
-  const runs = new Map<Contender, { runs: FetchRun[]; cpu: number }>(contenders.map((c) => [c, { runs: [], cpu: 0 }]));
-  for (let pass = 0; pass < passes; pass += 1) {
-    for (const server of contenders) {
-      const mine = runs.get(server)!;
-      const before = await server.cpuSeconds();
-      mine.runs.push(await server.watchMemory(() => fetchAll(server.port, clients, USER, PASSWORD, count)));
-      mine.cpu += (await server.cpuSeconds()) - before;
-    }
-  }
+  const runs = await passesInTurn(contenders, passes, (server) => fetchAll(server.port, clients, USER, PASSWORD, count));
   for (const server of contenders) {
     const login = await server.watchMemory(() => loginSelectLogout(server.port, clients, USER, PASSWORD, rounds));
     const mine = runs.get(server)!;
     results.set(server, {
-      fetch: [...mine.runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(passes / 2)]!,
+      fetch: medianRun(mine.runs),
       passRates: mine.runs.map((run) => run.messages / run.seconds),
-      fetchCpu: mine.cpu / passes,
+      fetchCpu: mine.cpuPerPass,
       login,
       peakBytes: await server.peakBytes(),
     });
   }
 } finally {
-  for (const server of contenders) await server.stop().catch((err: unknown) => print(`  (stopping ${server.name}: ${(err as Error).message})`));
+  await stopAll(contenders, print);
 }
 const [ours, bare, theirs] = contenders.map((c) => results.get(c)!) as [Figures, Figures, Figures | undefined];
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dovecotInstalled, startDovecot } from '../../test/helpers/dovecot.js';
 import { startLabProcess } from '../lib/lab-process.js';
-import { PeakSampler, treeRssBytes } from '../lib/memory.js';
+import { medianRun, passesInTurn, sampledTreeMemory, stopAll, type Contender } from '../lib/contender.js';
 import { benchOptions } from '../lib/options.js';
 import { treeCpuSeconds } from '../lib/proc.js';
 import { formatCount, formatMegabytes, formatRatio, megabytes, printTable, printVerdicts, type Verdict } from '../lib/report.js';
@@ -23,17 +23,6 @@ interface Figures {
   /** Server CPU seconds (every process and thread) per measured pass (the mean over the passes). */
   cpuSeconds: number;
   peakBytes: number | undefined;
-}
-
-/** A server under test: where it listens, what it has used, and how to stop it. */
-interface Contender {
-  name: string;
-  port: number;
-  cpuSeconds(): Promise<number>;
-  /** Runs `work`, and gives the server's peak memory once all its work is done. */
-  watchMemory<T>(work: () => Promise<T>): Promise<T>;
-  peakBytes(): Promise<number | undefined>;
-  stop(): Promise<void>;
 }
 
 const USAGE = `Usage: node dist/bench/pop3/main.js [--messages 2000] [--clients 4] [--passes 5]
@@ -91,24 +80,7 @@ async function startDovecotContender(): Promise<Contender> {
     await stop();
     throw err;
   }
-  // Dovecot's memory is the sum over its processes, which no kernel figure keeps: sampled while it works.
-  let peak = 0;
-  return {
-    name: 'Dovecot',
-    port: dovecot.ports.pop3!,
-    cpuSeconds: () => treeCpuSeconds(dovecot.pid),
-    async watchMemory(work) {
-      const sampler = new PeakSampler(() => treeRssBytes(dovecot.pid), 100);
-      sampler.start();
-      try {
-        return await work();
-      } finally {
-        peak = Math.max(peak, await sampler.stop());
-      }
-    },
-    peakBytes: async () => peak,
-    stop,
-  };
+  return { name: 'Dovecot', port: dovecot.ports.pop3!, cpuSeconds: () => treeCpuSeconds(dovecot.pid), ...sampledTreeMemory(dovecot.pid), stop };
 }
 
 print(`bench/pop3: ${users.length} clients, each RETR of ${formatCount(count)} messages (${users.length} maildrops), one command at a time; a first pass, then the median of ${values.passes} taken in turn`);
@@ -121,26 +93,18 @@ try {
   // The first pass gives every message its UID (and moves it to cur/); the later ones are what a returning client sees.
   const warm = new Map<Contender, RetrieveRun>();
   for (const server of contenders) warm.set(server, await server.watchMemory(() => retrieveAll(server.port, users, PASSWORD, count)));
-  const runs = new Map<Contender, { runs: RetrieveRun[]; cpu: number }>(contenders.map((c) => [c, { runs: [], cpu: 0 }]));
-  for (let pass = 0; pass < values.passes; pass += 1) {
-    for (const server of contenders) {
-      const mine = runs.get(server)!;
-      const before = await server.cpuSeconds();
-      mine.runs.push(await server.watchMemory(() => retrieveAll(server.port, users, PASSWORD, count)));
-      mine.cpu += (await server.cpuSeconds()) - before;
-    }
-  }
+  const runs = await passesInTurn(contenders, values.passes, (server) => retrieveAll(server.port, users, PASSWORD, count));
   for (const server of contenders) {
     const mine = runs.get(server)!;
     results.set(server, {
       warm: warm.get(server)!,
-      measured: [...mine.runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(values.passes / 2)]!,
-      cpuSeconds: mine.cpu / values.passes,
+      measured: medianRun(mine.runs),
+      cpuSeconds: mine.cpuPerPass,
       peakBytes: await server.peakBytes(),
     });
   }
 } finally {
-  for (const server of contenders) await server.stop().catch((err: unknown) => print(`  (stopping ${server.name}: ${(err as Error).message})`));
+  await stopAll(contenders, print);
 }
 const [ours, theirs] = contenders.map((c) => results.get(c)!) as [Figures, Figures | undefined];
 

@@ -10,6 +10,8 @@ const DOT = 0x2e;
 const CRLF = Buffer.from('\r\n');
 /** Pause reading from a client that sends faster than its commands are handled. */
 const HIGH_WATER = 1024 * 1024;
+/** Output waiting for a client beyond what the kernel holds, past which `keepUp` waits for it. */
+const MAX_UNSENT = 256 * 1024;
 /** A data block larger than this reaches the tap as its first bytes and a count of the rest. */
 const TAP_BLOCK_LIMIT = 1024 * 1024;
 
@@ -303,6 +305,14 @@ export class LineConnection {
   /** Bytes written that the kernel has not taken yet. */
   get unsentBytes(): number {
     return this.socket.writableLength;
+  }
+
+  /**
+   * Before reading the next command: waits while more than MAX_UNSENT bytes wait for the client, so
+   * one that pipelines commands without reading the answers never makes the server buffer them all.
+   */
+  keepUp(): Promise<void> {
+    return this.unsentBytes > MAX_UNSENT ? this.flush() : Promise.resolve();
   }
 
   /** Resolves once what was written has been handed to the kernel. */

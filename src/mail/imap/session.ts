@@ -222,8 +222,7 @@ export class Session implements ImapSession {
     const text = completion?.text ?? `${verb[0]}${verb.slice(1).toLowerCase()} completed.`;
     await this.send(statusLine(command.tag, 'OK', text, completion?.code));
     this.flushOutput();
-    // A client pipelining FETCHes without reading the answers gets no more until it does: what waits for it stays bounded.
-    if (this.conn.unsentBytes > OUTPUT_CHUNK) await this.conn.flush();
+    await this.conn.keepUp();
     await completion?.after?.();
   }
 

@@ -12,8 +12,6 @@ import type { Pop3State } from './state.js';
 
 /** Capabilities every session has (RFC 2449 §6); commands add theirs (TOP, UIDL, USER, SASL, STLS). */
 const FIXED_CAPABILITIES = ['RESP-CODES', 'PIPELINING', 'AUTH-RESP-CODE', 'IMPLEMENTATION wirelab'];
-/** Answers waiting for a slow client beyond what the kernel holds, past which no more commands are read. */
-const MAX_UNSENT_BYTES = 256 * 1024;
 
 /** One POP3 conversation: greets, reads commands in order (pipelined or not), gates them, dispatches, replies. */
 export class Pop3Session {
@@ -83,8 +81,7 @@ export class Pop3Session {
         }
         if (input.kind === 'too-long') this.reply('lineTooLong');
         else await this.dispatch(input.text);
-        // A client pipelining RETRs without reading the answers gets no more until it does: what waits for it stays bounded.
-        if (this.conn.unsentBytes > MAX_UNSENT_BYTES) await this.conn.flush();
+        await this.conn.keepUp();
       }
     } finally {
       // Without QUIT there is no UPDATE state (RFC 1939 §6): marks are dropped, the lock released.
